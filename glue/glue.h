@@ -1,0 +1,41 @@
+/*
+ * What the Zend glue files share: the lifecycle hooks each glue room registers with the
+ * module, and the bridge from a core struct puq_error to a PHP exception.
+ *
+ * A glue room (glue/<room>.c) converts PHP arguments to core structs, calls the core and
+ * converts the result back. It holds no business logic.
+ */
+#ifndef PUQKVM_GLUE_H
+#define PUQKVM_GLUE_H
+
+#include "php.h"
+#include "zend_exceptions.h"
+
+#include "puqkvm/error.h"
+
+/* Lifecycle hooks of one glue room; any member may be NULL. */
+struct php_puqkvm_room {
+	const char *name;
+	zend_result (*minit)(INIT_FUNC_ARGS);
+	void (*mshutdown)(void);
+	void (*rinit)(void);
+	void (*rshutdown)(void);
+};
+
+/* Exception classes, registered in MINIT (php_puqkvm.c) before any room starts. */
+extern zend_class_entry *php_puqkvm_ce_exception;
+extern zend_class_entry *php_puqkvm_ce_validation;
+extern zend_class_entry *php_puqkvm_ce_http;
+extern zend_class_entry *php_puqkvm_ce_category[PUQ_CAT__COUNT];
+
+/*
+ * Throws the PuqKvm exception for err's category, code = err->code, message = err->text.
+ * A validation error carries every (field, message) pair in getErrors(); an HTTP or
+ * provider error carries the remote status in getHttpStatus().
+ */
+void php_puqkvm_throw(const struct puq_error *err);
+
+/* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
+#define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)
+
+#endif

@@ -1,0 +1,209 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: b404f3578cc644733550bd75db622201483845dc */
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_versions, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_errors arginfo_puqkvm_versions
+
+#define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_PuqKvm_HttpException_getHttpStatus, 0, 0, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+
+ZEND_FUNCTION(puqkvm_version);
+ZEND_FUNCTION(puqkvm_versions);
+ZEND_FUNCTION(puqkvm_errors);
+ZEND_METHOD(PuqKvm_ValidationException, getErrors);
+ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
+
+
+static const zend_function_entry ext_functions[] = {
+	ZEND_FE(puqkvm_version, arginfo_puqkvm_version)
+	ZEND_FE(puqkvm_versions, arginfo_puqkvm_versions)
+	ZEND_FE(puqkvm_errors, arginfo_puqkvm_errors)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_Exception_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_ValidationException_methods[] = {
+	ZEND_ME(PuqKvm_ValidationException, getErrors, arginfo_class_PuqKvm_ValidationException_getErrors, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_NotFoundException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_ConflictException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_StateException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_DatabaseException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_SchemaException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_HttpException_methods[] = {
+	ZEND_ME(PuqKvm_HttpException, getHttpStatus, arginfo_class_PuqKvm_HttpException_getHttpStatus, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_ProxmoxException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_DnsException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_PuqKvm_InternalException_methods[] = {
+	ZEND_FE_END
+};
+
+static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "Exception", class_PuqKvm_Exception_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_ValidationException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "ValidationException", class_PuqKvm_ValidationException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	zval property_errors_default_value;
+	ZVAL_EMPTY_ARRAY(&property_errors_default_value);
+	zend_string *property_errors_name = zend_string_init("errors", sizeof("errors") - 1, 1);
+	zend_declare_typed_property(class_entry, property_errors_name, &property_errors_default_value, ZEND_ACC_PROTECTED, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
+	zend_string_release(property_errors_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_NotFoundException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "NotFoundException", class_PuqKvm_NotFoundException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_ConflictException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "ConflictException", class_PuqKvm_ConflictException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_StateException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "StateException", class_PuqKvm_StateException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_DatabaseException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "DatabaseException", class_PuqKvm_DatabaseException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_SchemaException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "SchemaException", class_PuqKvm_SchemaException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_HttpException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "HttpException", class_PuqKvm_HttpException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	zval property_httpStatus_default_value;
+	ZVAL_LONG(&property_httpStatus_default_value, 0);
+	zend_string *property_httpStatus_name = zend_string_init("httpStatus", sizeof("httpStatus") - 1, 1);
+	zend_declare_typed_property(class_entry, property_httpStatus_name, &property_httpStatus_default_value, ZEND_ACC_PROTECTED, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_httpStatus_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_ProxmoxException(zend_class_entry *class_entry_PuqKvm_HttpException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "ProxmoxException", class_PuqKvm_ProxmoxException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_HttpException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_DnsException(zend_class_entry *class_entry_PuqKvm_HttpException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "DnsException", class_PuqKvm_DnsException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_HttpException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_PuqKvm_InternalException(zend_class_entry *class_entry_PuqKvm_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "PuqKvm", "InternalException", class_PuqKvm_InternalException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_PuqKvm_Exception);
+
+	return class_entry;
+}
