@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b404f3578cc644733550bd75db622201483845dc */
+ * Stub hash: eeb95d63c8639e3074dfc36aafc81a4d35af2edd */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
