@@ -42,6 +42,29 @@ namespace {
 
     /* ---- ip ---------------------------------------------------------------------- */
 
+    /**
+     * The address in its one text form: IPv6 canonical (RFC 5952, "2001:db8::7") or,
+     * with $expanded, as 8 groups of 4 hex digits (the form tblhosting.assignedips
+     * carries); IPv4 as a dotted quad either way. Accepts every RFC 4291 text form.
+     * @throws \ValueError with the reason when $ip is not an address
+     */
+    function puqkvm_ip_normalize(string $ip, bool $expanded = false): string {}
+
+    /**
+     * The PTR name of the address without a trailing dot: "2.130.168.192.in-addr.arpa",
+     * or 32 nibbles + ".ip6.arpa".
+     * @throws \ValueError with the reason when $ip is not an address
+     */
+    function puqkvm_ip_ptr_name(string $ip): string {}
+
+    /**
+     * The reverse zone of the prefix $ip/$prefix (host bits ignored), without a trailing
+     * dot, or null when the prefix needs classless delegation: IPv4 has zones only for
+     * /8, /16 and /24, IPv6 for every multiple of 4.
+     * @throws \ValueError when $ip is not an address or $prefix is out of range
+     */
+    function puqkvm_ip_rdns_zone(string $ip, int $prefix): ?string {}
+
     /* ---- pool -------------------------------------------------------------------- */
 
     /* ---- dns --------------------------------------------------------------------- */

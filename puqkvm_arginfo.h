@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: eeb95d63c8639e3074dfc36aafc81a4d35af2edd */
+ * Stub hash: 4063013ad570d114cbe2242a00bfe3b5b09e9aff */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -8,6 +8,20 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_versions, 0, 0, IS_ARRAY,
 ZEND_END_ARG_INFO()
 
 #define arginfo_puqkvm_errors arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_ip_normalize, 0, 1, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, ip, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, expanded, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_ip_ptr_name, 0, 1, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, ip, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_ip_rdns_zone, 0, 2, IS_STRING, 1)
+	ZEND_ARG_TYPE_INFO(0, ip, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, prefix, IS_LONG, 0)
+ZEND_END_ARG_INFO()
 
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
@@ -18,6 +32,9 @@ ZEND_END_ARG_INFO()
 ZEND_FUNCTION(puqkvm_version);
 ZEND_FUNCTION(puqkvm_versions);
 ZEND_FUNCTION(puqkvm_errors);
+ZEND_FUNCTION(puqkvm_ip_normalize);
+ZEND_FUNCTION(puqkvm_ip_ptr_name);
+ZEND_FUNCTION(puqkvm_ip_rdns_zone);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -26,6 +43,9 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_version, arginfo_puqkvm_version)
 	ZEND_FE(puqkvm_versions, arginfo_puqkvm_versions)
 	ZEND_FE(puqkvm_errors, arginfo_puqkvm_errors)
+	ZEND_FE(puqkvm_ip_normalize, arginfo_puqkvm_ip_normalize)
+	ZEND_FE(puqkvm_ip_ptr_name, arginfo_puqkvm_ip_ptr_name)
+	ZEND_FE(puqkvm_ip_rdns_zone, arginfo_puqkvm_ip_rdns_zone)
 	ZEND_FE_END
 };
 
