@@ -66,6 +66,9 @@
 	XX(EPVE, 500, PROXMOX, "Proxmox VE API error")                                       \
 	XX(EPVETASK, 501, PROXMOX, "Proxmox VE task failed")                                 \
 	XX(EPVELOCKED, 502, PROXMOX, "the VM is locked by a Proxmox VE task")                \
+	XX(EPVEPARAM, 503, PROXMOX, "Proxmox VE rejected a parameter")                       \
+	XX(EPVEPERM, 504, PROXMOX, "the Proxmox VE API token lacks a privilege")             \
+	XX(EPVENOTFOUND, 505, PROXMOX, "the VM or object does not exist on Proxmox VE")      \
 	XX(EDNS, 600, DNS, "DNS provider error")                                             \
 	/* the engine itself */                                                              \
 	XX(ENOMEM, 900, INTERNAL, "out of memory")                                           \
