@@ -53,6 +53,7 @@
 	XX(EDBCONFIG, 302, DATABASE, "the database connection is not configured")            \
 	XX(EDEADLOCK, 303, DATABASE, "deadlock or lock wait timeout")                        \
 	XX(EDUPLICATE, 304, DATABASE, "duplicate key")                                       \
+	XX(EDBLOST, 305, DATABASE, "the connection to the database was lost")                \
 	XX(ESCHEMA, 310, SCHEMA, "the database schema does not match this puqkvm version")   \
 	XX(EMIGRATE, 311, SCHEMA, "schema migration failed")                                 \
 	/* network */                                                                        \

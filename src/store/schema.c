@@ -1,0 +1,212 @@
+/*
+ * The module's tables, as data. src/store/migrate.c creates what is missing from this
+ * list; nothing else in the project issues DDL.
+ *
+ * How to add or extend a table (each room keeps to its own section below):
+ *   - a new table: declare a `static const struct puq_schema_table` in your section and
+ *     add its address to `tables[]` at the bottom, after the tables it refers to;
+ *   - a new column: append it to the table's PUQ_COLUMNS (existing databases get it
+ *     through ALTER TABLE ... ADD COLUMN, placed after the column before it). A NOT NULL
+ *     column needs a DEFAULT so rows already in the table get a value; TEXT/BLOB
+ *     columns are NULL (MySQL refuses a literal DEFAULT on them);
+ *   - a new index: append PUQ_KEY/PUQ_UNIQUE to the table's PUQ_INDEXES. A UNIQUE key
+ *     fails to apply where duplicate rows exist, with a message saying so;
+ *   - never rename or drop a column or an index here: the engine only adds. Changing a
+ *     type, renaming or moving data is a data step (`steps[]`), a function that must
+ *     be safe to run twice;
+ *   - bump PUQ_SCHEMA_VERSION in include/puqkvm/store.h.
+ * tests/unit/test_migrate.c lints this list (puq_schema_lint), so a mistake shows up as
+ * a failing unit test and not on a customer's database.
+ *
+ * Names follow the original module (spec: `puq_proxmox_kvm_*` addon tables,
+ * `puqProxmoxKVM_vm_info`), so an existing installation's tables are adopted in place.
+ * Character set and collation are not written here: new tables take the WHMCS
+ * database's (tblhosting's) at migration time.
+ */
+#include "puqkvm/schema.h"
+
+/* ---- foundation (store, settings, cron) ------------------------------------------------ */
+
+/* The schema version, its fingerprint and every data step that has run. */
+const struct puq_schema_table puq_schema_meta_table = {
+	.name = PUQ_SCHEMA_META_TABLE,
+	.owner = "foundation",
+	.columns = PUQ_COLUMNS(
+		{"name", "VARCHAR(64) NOT NULL"},
+		{"value", "TEXT NULL"},
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("name")),
+};
+
+/* Addon settings (src/settings): one row per setting that differs from its default. */
+static const struct puq_schema_table settings_table = {
+	.name = "puq_proxmox_kvm_settings",
+	.owner = "foundation",
+	.columns = PUQ_COLUMNS(
+		{"name", "VARCHAR(64) NOT NULL"},
+		{"value", "TEXT NULL"},
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("name")),
+};
+
+/*
+ * Cron task state and its lease (the cron room extends this). The interval of each
+ * task is a setting (cron_interval_<task>), not a column: one source of truth.
+ * Lease times are written with the database's clock (NOW()), never the PHP host's.
+ */
+static const struct puq_schema_table cron_tasks_table = {
+	.name = "puq_proxmox_kvm_cron_tasks",
+	.owner = "cron",
+	.columns = PUQ_COLUMNS(
+		{"task", "VARCHAR(64) NOT NULL"},
+		{"last_run_at", "DATETIME NULL DEFAULT NULL"},
+		{"last_finished_at", "DATETIME NULL DEFAULT NULL"},
+		{"last_status", "VARCHAR(16) NOT NULL DEFAULT 'never'"},
+		{"last_message", "TEXT NULL"},
+		{"lock_owner", "VARCHAR(128) NULL DEFAULT NULL"},
+		{"lock_token", "CHAR(32) NULL DEFAULT NULL"},
+		{"lock_expires_at", "DATETIME NULL DEFAULT NULL"},
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("task")),
+};
+
+/* ---- pool (IP pools room: base definition, extended there) ----------------------------- */
+
+static const struct puq_schema_table ip_pools_table = {
+	.name = "puq_proxmox_kvm_ip_pools",
+	.owner = "pool",
+	.columns = PUQ_COLUMNS(
+		{"id", "INT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"server_id", "INT NOT NULL DEFAULT 0"}, /* tblservers.id */
+		{"type", "VARCHAR(4) NOT NULL DEFAULT 'ipv4'"}, /* ipv4 | ipv6 */
+		{"bridge", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"vlan", "SMALLINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"gateway", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"mask", "TINYINT UNSIGNED NOT NULL DEFAULT 0"}, /* prefix length */
+		{"dns1", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"dns2", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"start_ip", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"stop_ip", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"},
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"},
+		/* the range as 16-byte big-endian numbers (NULL until backfilled from the text) */
+		{"start_bin", "BINARY(16) NULL DEFAULT NULL"},
+		{"stop_bin", "BINARY(16) NULL DEFAULT NULL"},
+		{"used", "BIGINT UNSIGNED NOT NULL DEFAULT 0"}), /* live allocations from it */
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_KEY("server_type", "server_id, type"),
+		PUQ_KEY("server_net", "server_id, type, bridge, vlan, start_bin")),
+};
+
+/*
+ * Every address a service holds (live = 1) or held (live NULL, released_at set): the
+ * UNIQUE key on (family, address, live) lets one live holder exist per address while
+ * any number of history rows share it. pool_id NULL = the server's legacy list.
+ */
+static const struct puq_schema_table ip_allocations_table = {
+	.name = "puq_proxmox_kvm_ip_allocations",
+	.owner = "pool",
+	.columns = PUQ_COLUMNS(
+		{"id", "BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"family", "TINYINT UNSIGNED NOT NULL DEFAULT 4"}, /* 4 | 6 */
+		{"address", "BINARY(16) NOT NULL DEFAULT ''"},
+		{"ip", "VARCHAR(45) NOT NULL DEFAULT ''"}, /* IPv6 fully expanded */
+		{"live", "TINYINT UNSIGNED NULL DEFAULT NULL"},
+		{"service_id", "INT NOT NULL DEFAULT 0"}, /* tblhosting.id */
+		{"server_id", "INT NOT NULL DEFAULT 0"},  /* tblservers.id */
+		{"pool_id", "INT UNSIGNED NULL DEFAULT NULL"},
+		{"bridge", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"vlan", "SMALLINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"mask", "TINYINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"gateway", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"dns1", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"dns2", "VARCHAR(45) NOT NULL DEFAULT ''"},
+		{"is_main", "TINYINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"allocated_at", "DATETIME NULL DEFAULT NULL"},
+		{"released_at", "DATETIME NULL DEFAULT NULL"},
+		{"release_reason", "VARCHAR(16) NULL DEFAULT NULL"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"),
+		PUQ_UNIQUE("live_address", "family, address, live"),
+		PUQ_KEY("service", "service_id, live"), PUQ_KEY("pool", "pool_id, live")),
+};
+
+/*
+ * The live addresses as maximal runs of consecutive values, derived from the
+ * allocations in the same transactions: the next free address is one lookup here.
+ */
+static const struct puq_schema_table ip_runs_table = {
+	.name = "puq_proxmox_kvm_ip_runs",
+	.owner = "pool",
+	.columns = PUQ_COLUMNS(
+		{"family", "TINYINT UNSIGNED NOT NULL"},
+		{"run_first", "BINARY(16) NOT NULL"},
+		{"run_last", "BINARY(16) NOT NULL DEFAULT ''"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("family, run_first")),
+};
+
+/* Data step (src/pool/backfill.c): binary ranges and counts of adopted pool rows, and
+ * the runs index, computed from what the tables hold. */
+int puq_pool_schema_backfill(struct puq_db *db, struct puq_error *err);
+
+/* ---- dns (DNS room: base definition, extended there) ----------------------------------- */
+
+static const struct puq_schema_table dns_zones_table = {
+	.name = "puq_proxmox_kvm_dns_zones",
+	.owner = "dns",
+	.columns = PUQ_COLUMNS(
+		{"id", "INT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"zone", "VARCHAR(253) NOT NULL DEFAULT ''"}, /* without the trailing dot */
+		{"type", "VARCHAR(16) NOT NULL DEFAULT ''"}, /* cloudflare | hestiacp | powerdns */
+		{"credentials", "TEXT NULL"},
+		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"},
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_KEY("zone", "zone")),
+};
+
+/* ---- vm (engine room: base definition, extended there) --------------------------------- */
+
+/* One row per WHMCS service; the columns of the original module (research/product.md 9.1). */
+static const struct puq_schema_table vm_info_table = {
+	.name = "puqProxmoxKVM_vm_info",
+	.owner = "vm",
+	.columns = PUQ_COLUMNS(
+		{"service_id", "INT NOT NULL"}, /* tblhosting.id */
+		{"vm_id", "INT UNSIGNED NOT NULL DEFAULT 0"},
+		{"vm_name", "VARCHAR(255) NOT NULL DEFAULT ''"},
+		{"vm_status", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"vm_net0_mac", "VARCHAR(17) NOT NULL DEFAULT ''"},
+		{"vm_rev_dns", "TEXT NULL"},
+		{"vm_snapshots", "INT NOT NULL DEFAULT 0"},
+		{"vm_backups", "INT NOT NULL DEFAULT 0"},
+		{"vm_backup_now_utid", "VARCHAR(255) NULL DEFAULT NULL"},
+		{"vm_backup_restore_utid", "VARCHAR(255) NULL DEFAULT NULL"},
+		{"vm_backup_schedule", "TEXT NULL"},
+		{"vm_last_action_log", "MEDIUMTEXT NULL"},
+		{"vm_snapshot_schedule", "TEXT NULL"},
+		{"vm_snapshot_last", "DATETIME NULL DEFAULT NULL"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("service_id"), PUQ_KEY("vm_status", "vm_status")),
+};
+
+/* ---- the list -------------------------------------------------------------------------- */
+
+static const struct puq_schema_table *const tables[] = {
+	&puq_schema_meta_table,
+	&settings_table,
+	&cron_tasks_table,
+	&ip_pools_table,
+	&ip_allocations_table,
+	&ip_runs_table,
+	&dns_zones_table,
+	&vm_info_table,
+	NULL,
+};
+
+/* Data steps, run once each in this order after the tables are in place. */
+static const struct puq_schema_step steps[] = {
+	{NULL, NULL},
+};
+
+const struct puq_schema puq_schema_module = {
+	.version = PUQ_SCHEMA_VERSION,
+	.tables = tables,
+	.steps = steps,
+};
