@@ -149,6 +149,11 @@ int puq_pool_schema_backfill(struct puq_db *db, struct puq_error *err);
 
 /* ---- dns (DNS room: base definition, extended there) ----------------------------------- */
 
+/*
+ * One row per configured zone; a column per field of the zone form (src/dns/zone.c), the
+ * fields a provider does not use are NULL. Secrets (api_token, admin_password, api_key)
+ * are stored as entered: they never leave the server (the DNS room masks them).
+ */
 static const struct puq_schema_table dns_zones_table = {
 	.name = "puq_proxmox_kvm_dns_zones",
 	.owner = "dns",
@@ -156,10 +161,41 @@ static const struct puq_schema_table dns_zones_table = {
 		{"id", "INT UNSIGNED NOT NULL AUTO_INCREMENT"},
 		{"zone", "VARCHAR(253) NOT NULL DEFAULT ''"}, /* without the trailing dot */
 		{"type", "VARCHAR(16) NOT NULL DEFAULT ''"}, /* cloudflare | hestiacp | powerdns */
-		{"credentials", "TEXT NULL"},
+		{"account_id", "VARCHAR(64) NULL DEFAULT NULL"},   /* Cloudflare */
+		{"zone_id", "VARCHAR(64) NULL DEFAULT NULL"},      /* Cloudflare */
+		{"api_token", "TEXT NULL"},                        /* Cloudflare, secret */
+		{"server_url", "VARCHAR(1000) NULL DEFAULT NULL"}, /* HestiaCP, PowerDNS */
+		{"admin_user", "VARCHAR(64) NULL DEFAULT NULL"},   /* HestiaCP */
+		{"admin_password", "TEXT NULL"},                   /* HestiaCP, secret */
+		{"user", "VARCHAR(64) NULL DEFAULT NULL"},         /* HestiaCP: owner of the zone */
+		{"api_key", "TEXT NULL"},                          /* PowerDNS, secret */
 		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"},
 		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
 	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_KEY("zone", "zone")),
+};
+
+/*
+ * The desired DNS records of each service (src/dns/records_store.c): one row per
+ * (service, type, name). "absent" rows are removals not yet confirmed by every zone.
+ */
+static const struct puq_schema_table dns_records_table = {
+	.name = "puq_proxmox_kvm_dns_records",
+	.owner = "dns",
+	.columns = PUQ_COLUMNS(
+		{"id", "BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"service_id", "INT NOT NULL DEFAULT 0"}, /* tblhosting.id */
+		{"type", "VARCHAR(8) NOT NULL DEFAULT ''"}, /* A | AAAA | PTR */
+		{"name", "VARCHAR(255) NOT NULL DEFAULT ''"}, /* owner name, no trailing dot */
+		{"content", "VARCHAR(255) NOT NULL DEFAULT ''"}, /* address or host name */
+		{"ip", "VARCHAR(45) NOT NULL DEFAULT ''"}, /* the address the record is about */
+		{"state", "VARCHAR(8) NOT NULL DEFAULT 'present'"}, /* present | absent */
+		{"last_error", "TEXT NULL"},
+		{"synced_at", "DATETIME NULL DEFAULT NULL"},
+		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"},
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"),
+		PUQ_UNIQUE("service_type_name", "service_id, type, name"),
+		PUQ_KEY("name_type", "name, type")),
 };
 
 /* ---- vm (engine room: base definition, extended there) --------------------------------- */
@@ -196,6 +232,7 @@ static const struct puq_schema_table *const tables[] = {
 	&ip_allocations_table,
 	&ip_runs_table,
 	&dns_zones_table,
+	&dns_records_table,
 	&vm_info_table,
 	NULL,
 };
