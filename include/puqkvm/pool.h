@@ -265,4 +265,15 @@ void puq_pool_import_report_free(struct puq_pool_import_report *r);
 int puq_pool_import_legacy(struct puq_db *db, bool dry_run,
 	struct puq_pool_import_report *report, struct puq_error *err);
 
+/* ---- maintenance ----------------------------------------------------------------------- */
+
+/*
+ * Recomputes what is derived from the tables: binary ranges of pool rows that lack
+ * them (adopted tables), every pool's live count, and the runs index. Safe to run at
+ * any time; the schema migration runs it as a data step.
+ */
+int puq_pool_repair(struct puq_db *db, struct puq_error *err);
+/* The data step registered in src/store/schema.c (the same work as puq_pool_repair). */
+int puq_pool_schema_backfill(struct puq_db *db, struct puq_error *err);
+
 #endif

@@ -239,6 +239,7 @@ static const struct puq_schema_table *const tables[] = {
 
 /* Data steps, run once each in this order after the tables are in place. */
 static const struct puq_schema_step steps[] = {
+	{"pool_backfill_v1", puq_pool_schema_backfill}, /* pool: adopted rows, counts, runs */
 	{NULL, NULL},
 };
 
