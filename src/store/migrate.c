@@ -256,8 +256,7 @@ static void put_index(struct puq_buf *b, const struct puq_schema_index *i)
 
 static const char *index_label(const struct puq_schema_index *i)
 {
-	return i->kind == PUQ_INDEX_PRIMARY ? "primary key" : i->kind == PUQ_INDEX_UNIQUE
-		? "unique key" : "index";
+	return i->kind == PUQ_INDEX_UNIQUE ? "unique key" : "index";
 }
 
 static void build_create(struct puq_buf *b, const struct puq_schema_table *t,
@@ -300,7 +299,10 @@ static void build_alter(struct puq_buf *b, const struct puq_schema_table *t,
 			continue;
 		puq_buf_puts(&clauses, clauses.len ? ", ADD " : " ADD ");
 		put_index(&clauses, i);
-		report_add(report, "add %s %s.%s", index_label(i), t->name, i->name);
+		if (i->kind == PUQ_INDEX_PRIMARY)
+			report_add(report, "add primary key %s", t->name);
+		else
+			report_add(report, "add %s %s.%s", index_label(i), t->name, i->name);
 	}
 	if (clauses.len) {
 		puq_buf_printf(b, "ALTER TABLE `%s`", t->name);
