@@ -143,8 +143,24 @@ int puq_pool_runs_add(struct puq_db *db, const struct puq_ip *ip, struct puq_err
 	int has_left = run_at_or_before(db, ip, &left, err);
 	if (has_left < 0)
 		return has_left;
-	if (has_left && puq_ip_cmp(&left.last, ip) >= 0)
-		return 0; /* already inside a run */
+	if (has_left && puq_ip_cmp(&left.last, ip) >= 0) {
+		/* Already inside a run. If that run starts at ip and another ends just before
+		 * it, the two were never joined (rows written outside the module): join them,
+		 * so that the address after the first run is free again as runs promise. */
+		struct puq_ip before;
+		if (puq_ip_cmp(&left.first, ip) != 0 || ip->value == 0)
+			return 0;
+		before = *ip;
+		before.value -= 1;
+		struct run prev;
+		int found = run_at_or_before(db, &before, &prev, err);
+		if (found <= 0 || puq_ip_cmp(&prev.last, &before) != 0)
+			return found < 0 ? found : 0;
+		int rc = delete_run(db, &left, err);
+		if (rc == 0)
+			rc = set_last(db, &prev, &left.last, err);
+		return rc < 0 ? rc : 0;
+	}
 	if (has_left) {
 		struct puq_ip after;
 		has_left = puq_ip_add(&left.last, 1, &after) == 0 && puq_ip_cmp(&after, ip) == 0;

@@ -575,6 +575,20 @@ static void runs_index_heals_a_missed_address(void **state)
 	allocate_ok(db, &r);
 	assert_string_equal(held(db, 1), "10.0.0.3");
 	assert_runs_consistent(db);
+
+	/* 10.0.0.4 held with its own run next to [.2, .3]: runs that were never joined */
+	exec_ok(db, "INSERT INTO puq_proxmox_kvm_ip_allocations (family, address, ip, live, service_id,"
+	            " server_id, bridge, vlan, mask, gateway, allocated_at) VALUES (4,"
+	            " UNHEX('0000000000000000000000000A000004'), '10.0.0.4', 1, 98, 1, 'vmbr0', 0,"
+	            " 24, '10.0.0.1', NOW())");
+	exec_ok(db, "INSERT INTO puq_proxmox_kvm_ip_runs VALUES (4,"
+	            " UNHEX('0000000000000000000000000A000004'), UNHEX('0000000000000000000000000A000004'))");
+	add_service(db, 2, 1, "Active");
+	r = req_auto(2, 1, 1, 0);
+	allocate_ok(db, &r);
+	assert_string_equal(held(db, 2), "10.0.0.5");
+	assert_string_equal(scalar(db, "SELECT COUNT(*) FROM puq_proxmox_kvm_ip_runs"), "1");
+	assert_runs_consistent(db);
 }
 
 static void random_operations_keep_the_runs_exact(void **state)
