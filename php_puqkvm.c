@@ -15,6 +15,7 @@
 #include <mysql.h>
 
 #include "php.h"
+#include "zend_attributes.h" /* the arginfo registers #[\SensitiveParameter] */
 #include "ext/spl/spl_exceptions.h"
 #include "ext/standard/info.h"
 
@@ -24,7 +25,7 @@
 
 /* Glue rooms with lifecycle hooks, started in this order and stopped in reverse. */
 static const struct php_puqkvm_room *const rooms[] = {
-	NULL, /* keeps the array non-empty until a room registers hooks */
+	&php_puqkvm_room_db, /* first up, last down: other rooms may use the connection */
 };
 
 zend_class_entry *php_puqkvm_ce_exception;
@@ -58,6 +59,8 @@ static void register_classes(void)
 PHP_MINIT_FUNCTION(puqkvm)
 {
 	register_classes();
+	/* attributes of functions, e.g. #[\SensitiveParameter] on puqkvm_db_configure() */
+	register_puqkvm_symbols(module_number);
 	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
 		return FAILURE;
 	if (mysql_library_init(0, NULL, NULL) != 0)

@@ -34,9 +34,82 @@ namespace {
 
     /* ---- store ------------------------------------------------------------------ */
 
+    /**
+     * Sets the database connection from WHMCS's configuration.php values: db_host
+     * ("host", "host:port", "host:/socket", "/socket", "[v6]:port"), db_port,
+     * db_username, db_password, db_name, db_charset or mysql_charset, db_tls_ca,
+     * db_tls_ca_path, db_tls_cert, db_tls_key, db_tls_cipher, db_tls_verify_cert; other
+     * keys are ignored. Connects lazily, on the first call that needs the database; a
+     * different configuration closes the previous connection.
+     * @param array $config name => string|int|bool|null
+     * @throws PuqKvm\ValidationException naming each bad key
+     */
+    function puqkvm_db_configure(#[\SensitiveParameter] array $config): void {}
+
+    /**
+     * Brings the module tables to this build's schema (serialised across processes,
+     * safe to repeat, adopts same-named tables and keeps their rows). With $dryRun
+     * nothing changes and "changes" lists what would.
+     * @return array{from: int, to: int, dry_run: bool, changes: list<string>}
+     * @throws PuqKvm\SchemaException when the migration fails or the schema is newer
+     */
+    function puqkvm_migrate(bool $dryRun = false): array {}
+
+    /**
+     * The stored schema version, the one this build needs, and whether they match
+     * ("message" says what to do when not).
+     * @return array{current: int, required: int, ok: bool, message: string}
+     */
+    function puqkvm_schema_status(): array {}
+
+    /**
+     * Drops every module table (never a WHMCS table): the addon's deactivation with
+     * "Delete all database tables" on.
+     * @return list<string> the tables dropped
+     */
+    function puqkvm_drop_tables(): array {}
+
     /* ---- settings --------------------------------------------------------------- */
 
+    /**
+     * Every setting, stored or default: int settings as int, on/off as bool, the rest
+     * as string.
+     * @return array<string, int|bool|string>
+     */
+    function puqkvm_settings_get(): array {}
+
+    /**
+     * The settings' definitions in display order, for rendering the forms.
+     * Each entry: name, group, section, type (int, bool, choice, text), default, min, max,
+     * unit, choices (value => label), max_length, multiline, label, help.
+     * @return list<array<string,mixed>>
+     */
+    function puqkvm_settings_definitions(): array {}
+
+    /**
+     * Validates every submitted value and saves them in one transaction; returns all
+     * settings as puqkvm_settings_get() does.
+     * @param array $values name => string|int|float|bool|null
+     * @return array<string, int|bool|string>
+     * @throws PuqKvm\ValidationException with every bad field; nothing is saved
+     */
+    function puqkvm_settings_save(array $values): array {}
+
+    /**
+     * Forgets the saved values of a group ("general", "cron") or of every setting
+     * (null), so they read as defaults; returns all settings.
+     * @return array<string, int|bool|string>
+     */
+    function puqkvm_settings_reset(?string $group = null): array {}
+
     /* ---- admin (page-level queries) ---------------------------------------------- */
+
+    /**
+     * The dashboard counts: ip_pools, dns_zones, kvm_services (Active services of
+     * puqProxmoxKVM products), vms_total, vms_in_progress, vms_failed.
+     * @return array<string, int>
+     */
+    function puqkvm_dashboard(): array {}
 
     /* ---- http / bench ------------------------------------------------------------ */
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 4063013ad570d114cbe2242a00bfe3b5b09e9aff */
+ * Stub hash: 153b259d09b95e73e56fdaa5b3bc48631216a8fb */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -8,6 +8,32 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_versions, 0, 0, IS_ARRAY,
 ZEND_END_ARG_INFO()
 
 #define arginfo_puqkvm_errors arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_db_configure, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_migrate, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dryRun, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_schema_status arginfo_puqkvm_versions
+
+#define arginfo_puqkvm_drop_tables arginfo_puqkvm_versions
+
+#define arginfo_puqkvm_settings_get arginfo_puqkvm_versions
+
+#define arginfo_puqkvm_settings_definitions arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_settings_save, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, values, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_settings_reset, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, group, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_dashboard arginfo_puqkvm_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_ip_normalize, 0, 1, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, ip, IS_STRING, 0)
@@ -32,6 +58,15 @@ ZEND_END_ARG_INFO()
 ZEND_FUNCTION(puqkvm_version);
 ZEND_FUNCTION(puqkvm_versions);
 ZEND_FUNCTION(puqkvm_errors);
+ZEND_FUNCTION(puqkvm_db_configure);
+ZEND_FUNCTION(puqkvm_migrate);
+ZEND_FUNCTION(puqkvm_schema_status);
+ZEND_FUNCTION(puqkvm_drop_tables);
+ZEND_FUNCTION(puqkvm_settings_get);
+ZEND_FUNCTION(puqkvm_settings_definitions);
+ZEND_FUNCTION(puqkvm_settings_save);
+ZEND_FUNCTION(puqkvm_settings_reset);
+ZEND_FUNCTION(puqkvm_dashboard);
 ZEND_FUNCTION(puqkvm_ip_normalize);
 ZEND_FUNCTION(puqkvm_ip_ptr_name);
 ZEND_FUNCTION(puqkvm_ip_rdns_zone);
@@ -43,6 +78,15 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_version, arginfo_puqkvm_version)
 	ZEND_FE(puqkvm_versions, arginfo_puqkvm_versions)
 	ZEND_FE(puqkvm_errors, arginfo_puqkvm_errors)
+	ZEND_FE(puqkvm_db_configure, arginfo_puqkvm_db_configure)
+	ZEND_FE(puqkvm_migrate, arginfo_puqkvm_migrate)
+	ZEND_FE(puqkvm_schema_status, arginfo_puqkvm_schema_status)
+	ZEND_FE(puqkvm_drop_tables, arginfo_puqkvm_drop_tables)
+	ZEND_FE(puqkvm_settings_get, arginfo_puqkvm_settings_get)
+	ZEND_FE(puqkvm_settings_definitions, arginfo_puqkvm_settings_definitions)
+	ZEND_FE(puqkvm_settings_save, arginfo_puqkvm_settings_save)
+	ZEND_FE(puqkvm_settings_reset, arginfo_puqkvm_settings_reset)
+	ZEND_FE(puqkvm_dashboard, arginfo_puqkvm_dashboard)
 	ZEND_FE(puqkvm_ip_normalize, arginfo_puqkvm_ip_normalize)
 	ZEND_FE(puqkvm_ip_ptr_name, arginfo_puqkvm_ip_ptr_name)
 	ZEND_FE(puqkvm_ip_rdns_zone, arginfo_puqkvm_ip_rdns_zone)
@@ -105,6 +149,12 @@ static const zend_function_entry class_PuqKvm_DnsException_methods[] = {
 static const zend_function_entry class_PuqKvm_InternalException_methods[] = {
 	ZEND_FE_END
 };
+
+static void register_puqkvm_symbols(int module_number)
+{
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_db_configure", sizeof("puqkvm_db_configure") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+}
 
 static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)
 {

@@ -35,6 +35,22 @@ extern zend_class_entry *php_puqkvm_ce_category[PUQ_CAT__COUNT];
  */
 void php_puqkvm_throw(const struct puq_error *err);
 
+/* ---- the database (glue/db.c) ---- */
+
+struct puq_db;
+/* The db room's lifecycle: connection in per-thread globals, rollback at RSHUTDOWN. */
+extern const struct php_puqkvm_room php_puqkvm_room_db;
+/*
+ * The process's database connection, for glue functions that touch the module's
+ * tables. Connects on first use (after puqkvm_db_configure()) and checks the schema
+ * version once per request. On failure it has thrown PuqKvm\DatabaseException or
+ * PuqKvm\SchemaException and returns NULL: do `if (!db) RETURN_THROWS();`.
+ * The connection stays owned by the glue; never close it.
+ */
+struct puq_db *php_puqkvm_db(void);
+/* As php_puqkvm_db() without the schema check: for migrating and reporting on it. */
+struct puq_db *php_puqkvm_db_unchecked(void);
+
 /* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
 #define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)
 
