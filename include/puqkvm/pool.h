@@ -130,6 +130,16 @@ int puq_pool_get(struct puq_db *db, long long id, struct puq_pool_info *out,
 int puq_pool_list(struct puq_db *db, long long server_id, struct puq_pool_list *out,
 	struct puq_error *err);
 
+/* A WHMCS server entry that uses this module (what the pool form offers). */
+struct puq_pool_server {
+	long long id;
+	char name[128];
+};
+
+/* The servers of this module, by name; *out owned by the caller (PUQ_FREE). */
+int puq_pool_servers(struct puq_db *db, struct puq_pool_server **out, size_t *n,
+	struct puq_error *err);
+
 /* ---- the server's legacy "Assigned IP Addresses" list -------------------------------- */
 
 struct puq_server_line {

@@ -282,3 +282,31 @@ int puq_pool_list(struct puq_db *db, long long server_id, struct puq_pool_list *
 		puq_pool_list_free(out);
 	return rc;
 }
+
+int puq_pool_servers(struct puq_db *db, struct puq_pool_server **out, size_t *n,
+	struct puq_error *err)
+{
+	struct puq_db_rows *rows = NULL;
+	*out = NULL;
+	*n = 0;
+	int rc = puq_db_query(db, err,
+		"SELECT id, name FROM tblservers WHERE type = ? ORDER BY name, id",
+		PUQ_ARGS(PUQ_TEXT(PUQ_POOL_SERVER_MODULE)), &rows);
+	if (rc < 0)
+		return rc;
+	if (rows->nrows) {
+		*out = PUQ_CALLOC(rows->nrows, sizeof(**out));
+		if (!*out) {
+			puq_db_rows_free(rows);
+			return puq_error_set(err, PUQ_ENOMEM, NULL);
+		}
+	}
+	for (size_t i = 0; i < rows->nrows; i++) {
+		(*out)[i].id = puq_db_cell_int(rows, i, 0, 0);
+		puq_strlcpy((*out)[i].name, puq_db_cell(rows, i, 1) ? puq_db_cell(rows, i, 1) : "",
+			sizeof((*out)[i].name));
+	}
+	*n = rows->nrows;
+	puq_db_rows_free(rows);
+	return 0;
+}

@@ -212,6 +212,15 @@ static void pool_create_list_and_usage(void **state)
 	assert_int_equal(list.n, 0);
 	puq_pool_list_free(&list);
 
+	/* the servers the form offers: this module's only */
+	struct puq_pool_server *servers;
+	size_t nservers;
+	assert_int_equal(puq_pool_servers(db, &servers, &nservers, &err), 0);
+	assert_int_equal(nservers, 2);
+	assert_string_equal(servers[0].name, "pve-waw1");
+	assert_int_equal(servers[1].id, 2);
+	PUQ_FREE(servers);
+
 	struct puq_pool_info info;
 	assert_int_equal(puq_pool_get(db, id, &info, &err), 0);
 	assert_int_equal(info.pool.mask, 24);
