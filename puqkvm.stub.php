@@ -140,6 +140,109 @@ namespace {
 
     /* ---- pool -------------------------------------------------------------------- */
 
+    /**
+     * Every IP pool (of one server when $serverId > 0), in id order: id, server_id,
+     * server_name, type ("IPv4"/"IPv6"), bridge, vlan, gateway, mask, dns1, dns2, start,
+     * stop (addresses canonical), total and used (decimal strings: a /64 holds 2^64),
+     * usage ("21.52% (17/79)"), usage_percent (float, for the bar) and rdns_zone (null
+     * when the prefix needs classless delegation).
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_pool_list(int $serverId = 0): array {}
+
+    /**
+     * The WHMCS servers that use this module (id, name), by name: the pool form's choices.
+     * @return list<array{id: int, name: string}>
+     */
+    function puqkvm_pool_servers(): array {}
+
+    /**
+     * One pool, as puqkvm_pool_list() gives it.
+     * @return array<string, mixed>
+     * @throws \PuqKvm\NotFoundException
+     */
+    function puqkvm_pool_get(int $id): array {}
+
+    /**
+     * Creates a pool from the Add form: server, type, bridge, vlan, gateway, mask, dns1,
+     * dns2, start, stop. Returns the new id.
+     * @param array $pool
+     * @throws \PuqKvm\ValidationException with every bad field (nothing is saved)
+     */
+    function puqkvm_pool_create(array $pool): int {}
+
+    /**
+     * Saves the Edit form. Addresses already held keep the settings they were given.
+     * @param array $pool
+     * @throws \PuqKvm\ValidationException|\PuqKvm\NotFoundException
+     */
+    function puqkvm_pool_update(int $id, array $pool): void {}
+
+    /**
+     * Deletes a pool that holds no live address.
+     * @throws \PuqKvm\ConflictException naming how many addresses and which services
+     */
+    function puqkvm_pool_delete(int $id): void {}
+
+    /**
+     * Brings the service's addresses to $ipv4Count and $ipv6Count (claiming the lowest
+     * free ones from the server's pools, then its Assigned IP Addresses list; releasing
+     * the surplus) and writes tblhosting.dedicatedip/assignedips, in one transaction.
+     * Without $autoBridgeVlan only pools and lines on $bridge/$vlan qualify. Returns the
+     * service's addresses, main first (keys as puqkvm_pool_addresses()).
+     * @return list<array<string, mixed>>
+     * @throws \PuqKvm\ConflictException when the server has no free address left
+     */
+    function puqkvm_pool_allocate(int $serviceId, int $serverId, int $ipv4Count, int $ipv6Count,
+        bool $autoBridgeVlan = true, string $bridge = "", int $vlan = 0): array {}
+
+    /**
+     * Releases every address of the service; $reason is "terminate" (Proxmox confirmed
+     * the VM gone), "redeploy", "package" or "admin". Returns how many were released.
+     */
+    function puqkvm_pool_release_service(int $serviceId, string $reason): int {}
+
+    /**
+     * The admin's release of one held address (an allocation id from
+     * puqkvm_pool_stale_holdings()).
+     * @throws \PuqKvm\NotFoundException when it is not held any more
+     */
+    function puqkvm_pool_release_allocation(int $allocationId): void {}
+
+    /**
+     * The service's addresses (with $history also the released ones, oldest first):
+     * id, service_id, server_id, pool_id (null = legacy list), family, ip, ip_expanded,
+     * bridge, vlan, mask, gateway, dns1, dns2, main, live, allocated_at, released_at,
+     * release_reason.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_pool_addresses(int $serviceId, bool $history = false): array {}
+
+    /**
+     * Addresses still held by services WHMCS shows as Terminated or Cancelled, or that
+     * were deleted (service_status ""): terminated outside the module.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_pool_stale_holdings(): array {}
+
+    /**
+     * Imports the legacy PUQ Customization pools (when the module has none) and records
+     * the addresses services already hold. Returns dry_run, skipped, source, pools,
+     * allocations, rejected and log (one line per decision).
+     * @return array<string, mixed>
+     */
+    function puqkvm_pool_import_legacy(bool $dryRun = false): array {}
+
+    /** Recomputes the pools' counts and the free-address index from the allocations. */
+    function puqkvm_pool_repair(): void {}
+
+    /**
+     * Checks a server's Assigned IP Addresses text and returns its entries.
+     * @return list<array<string, mixed>>
+     * @throws \PuqKvm\ValidationException with one field per bad line ("line 3")
+     */
+    function puqkvm_pool_server_list_check(string $assignedIps): array {}
+
     /* ---- dns --------------------------------------------------------------------- */
 
     /* ---- pve --------------------------------------------------------------------- */

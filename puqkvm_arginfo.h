@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 153b259d09b95e73e56fdaa5b3bc48631216a8fb */
+ * Stub hash: a51be8519d3eb36bd0f30bac1b1d5555330a8800 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -49,6 +49,64 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_ip_rdns_zone, 0, 2, IS_ST
 	ZEND_ARG_TYPE_INFO(0, prefix, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_list, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, serverId, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_pool_servers arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_get, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, id, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_create, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, pool, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_update, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, id, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, pool, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_delete, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, id, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_allocate, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, serverId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, ipv4Count, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, ipv6Count, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, autoBridgeVlan, _IS_BOOL, 0, "true")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, bridge, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, vlan, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_release_service, 0, 2, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, reason, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_release_allocation, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, allocationId, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_addresses, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, history, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_pool_stale_holdings arginfo_puqkvm_versions
+
+#define arginfo_puqkvm_pool_import_legacy arginfo_puqkvm_migrate
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_repair, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_server_list_check, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, assignedIps, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_PuqKvm_HttpException_getHttpStatus, 0, 0, IS_LONG, 0)
@@ -70,6 +128,20 @@ ZEND_FUNCTION(puqkvm_dashboard);
 ZEND_FUNCTION(puqkvm_ip_normalize);
 ZEND_FUNCTION(puqkvm_ip_ptr_name);
 ZEND_FUNCTION(puqkvm_ip_rdns_zone);
+ZEND_FUNCTION(puqkvm_pool_list);
+ZEND_FUNCTION(puqkvm_pool_servers);
+ZEND_FUNCTION(puqkvm_pool_get);
+ZEND_FUNCTION(puqkvm_pool_create);
+ZEND_FUNCTION(puqkvm_pool_update);
+ZEND_FUNCTION(puqkvm_pool_delete);
+ZEND_FUNCTION(puqkvm_pool_allocate);
+ZEND_FUNCTION(puqkvm_pool_release_service);
+ZEND_FUNCTION(puqkvm_pool_release_allocation);
+ZEND_FUNCTION(puqkvm_pool_addresses);
+ZEND_FUNCTION(puqkvm_pool_stale_holdings);
+ZEND_FUNCTION(puqkvm_pool_import_legacy);
+ZEND_FUNCTION(puqkvm_pool_repair);
+ZEND_FUNCTION(puqkvm_pool_server_list_check);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -90,6 +162,20 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_ip_normalize, arginfo_puqkvm_ip_normalize)
 	ZEND_FE(puqkvm_ip_ptr_name, arginfo_puqkvm_ip_ptr_name)
 	ZEND_FE(puqkvm_ip_rdns_zone, arginfo_puqkvm_ip_rdns_zone)
+	ZEND_FE(puqkvm_pool_list, arginfo_puqkvm_pool_list)
+	ZEND_FE(puqkvm_pool_servers, arginfo_puqkvm_pool_servers)
+	ZEND_FE(puqkvm_pool_get, arginfo_puqkvm_pool_get)
+	ZEND_FE(puqkvm_pool_create, arginfo_puqkvm_pool_create)
+	ZEND_FE(puqkvm_pool_update, arginfo_puqkvm_pool_update)
+	ZEND_FE(puqkvm_pool_delete, arginfo_puqkvm_pool_delete)
+	ZEND_FE(puqkvm_pool_allocate, arginfo_puqkvm_pool_allocate)
+	ZEND_FE(puqkvm_pool_release_service, arginfo_puqkvm_pool_release_service)
+	ZEND_FE(puqkvm_pool_release_allocation, arginfo_puqkvm_pool_release_allocation)
+	ZEND_FE(puqkvm_pool_addresses, arginfo_puqkvm_pool_addresses)
+	ZEND_FE(puqkvm_pool_stale_holdings, arginfo_puqkvm_pool_stale_holdings)
+	ZEND_FE(puqkvm_pool_import_legacy, arginfo_puqkvm_pool_import_legacy)
+	ZEND_FE(puqkvm_pool_repair, arginfo_puqkvm_pool_repair)
+	ZEND_FE(puqkvm_pool_server_list_check, arginfo_puqkvm_pool_server_list_check)
 	ZEND_FE_END
 };
 
