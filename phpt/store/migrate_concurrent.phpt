@@ -1,0 +1,47 @@
+--TEST--
+Two PHP processes migrating the same fresh database at once both succeed
+--EXTENSIONS--
+puqkvm
+pdo_mysql
+--FILE--
+<?php
+require __DIR__ . '/../../tests/lib/testdb.php';
+$db = PuqKvm\Test\TestDb::create(whmcs: true, migrate: false);
+
+// the children load the extension this process runs with (found in its memory map)
+preg_match('~\s(/\S*puqkvm\.so)$~m', file_get_contents('/proc/self/maps'), $m);
+$ext = $m[1];
+$start = microtime(true) + 0.5; // both wait for the same moment, then migrate
+$child = sprintf('require %s; PuqKvm\Test\TestDb::attach(%s);
+    time_sleep_until(%F); echo json_encode(puqkvm_migrate());',
+    var_export(PuqKvm\Test\TestDb::root() . '/tests/lib/testdb.php', true),
+    var_export($db->name, true), $start);
+
+$procs = [];
+foreach ([1, 2] as $i) {
+    $procs[$i] = proc_open([PHP_BINARY, '-n', '-d', "extension=$ext",
+        '-r', $child], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes[$i]);
+}
+$changes = [];
+foreach ([1, 2] as $i) {
+    $out = stream_get_contents($pipes[$i][1]);
+    $err = stream_get_contents($pipes[$i][2]);
+    $status = proc_close($procs[$i]);
+    $result = json_decode($out, true);
+    echo "process $i: exit $status", $result === null ? " output: $out $err" : '', "\n";
+    $changes[] = count($result['changes'] ?? []);
+}
+sort($changes);
+// one did all the work; the other waited for the lock and found nothing left
+$plan = puqkvm_migrate(dryRun: true);
+var_dump($changes[0], $changes[1] > 0, $plan['changes']);
+var_dump(puqkvm_schema_status()['ok']);
+?>
+--EXPECT--
+process 1: exit 0
+process 2: exit 0
+int(0)
+bool(true)
+array(0) {
+}
+bool(true)
