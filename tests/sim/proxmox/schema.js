@@ -21,6 +21,7 @@ const INDEX_LIMITS = {
 };
 
 const cache = new Map();
+const GREEDY = new Set(['volume', 'cidr']);
 
 const MSG = {
 	unknown: 'property is not defined in schema and the schema does not allow additional properties',
@@ -168,7 +169,8 @@ function checkPropertyString(key, format, value) {
 		}
 		let s = format[k];
 		if (s && s.keyAlias) {
-			// "virtio=MAC": the model key carries the MAC
+			// "virtio=BC:24:..": the model key carries the MAC
+			if (s.keyAlias in seen) return `invalid format - format error\n${key}.${s.keyAlias}: duplicate key in comma-separated list property\n`;
 			seen[s.keyAlias] = k;
 			k = s.alias;
 			s = format[k];
@@ -177,8 +179,7 @@ function checkPropertyString(key, format, value) {
 			s = format[k];
 		}
 		if (!s) return `invalid format - format error\n${key}.${k}: ${MSG.unknown}\n`;
-		if (k in seen && !(defaultKey === k && eq < 0 && seen[k] === undefined))
-			return `invalid format - format error\n${key}.${k}: duplicate key in comma-separated list property\n`;
+		if (k in seen) return `invalid format - format error\n${key}.${k}: duplicate key in comma-separated list property\n`;
 		const msg = checkValue(s, v, false);
 		if (msg) return `invalid format - format error\n${key}.${k}: ${msg}\n`;
 		seen[k] = v;
@@ -238,10 +239,14 @@ class Schema {
 				continue;
 			}
 			const names = [];
-			const rx = p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_, n) => {
-				names.push(n);
-				return '([^/]+)';
-			});
+			const parts = p.split('/');
+			const rx = parts.map((seg, i) => {
+				const m = /^\{([^}]+)\}$/.exec(seg);
+				if (!m) return seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+				names.push(m[1]);
+				// a volume id or CIDR may arrive with its '/' unencoded (the path is decoded)
+				return i === parts.length - 1 && GREEDY.has(m[1]) ? '(.+)' : '([^/]+)';
+			}).join('/');
 			this.dynamic.push({ re: new RegExp(`^${rx}$`), names, path: p, literal: p.split('{')[0].length });
 		}
 		// prefer the most literal match (/nodes/{node}/qemu before /nodes/{node}/{x})
@@ -249,11 +254,17 @@ class Schema {
 		this.props = new Map();
 	}
 
-	// {path, params} for a concrete URL path (already decoded), or null.
-	route(urlPath) {
+	// {path, params} for a URL path as sent (segments percent-encoded or not), or null.
+	route(rawPath) {
+		let urlPath;
+		try {
+			urlPath = decodeURIComponent(rawPath);
+		} catch {
+			return null;
+		}
 		if (this.static.has(urlPath)) return { path: urlPath, params: {} };
 		for (const d of this.dynamic) {
-			const m = d.re.exec(urlPath);
+			const m = d.re.exec(rawPath);
 			if (!m) continue;
 			const params = {};
 			d.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
