@@ -354,7 +354,7 @@ static void finish(struct transfer *t, CURLcode rc)
 	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &secs);
 	resp->seconds = secs;
 	const char *text = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
-	char mismatch[260];
+	char mismatch[sizeof(resp->error_text)];
 
 	if (rc == CURLE_OK) {
 		long status = 0;

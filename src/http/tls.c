@@ -187,8 +187,7 @@ bool puq_http_pin_mismatch(const struct puq_http_pin *pin, char *out, size_t out
 	puq_http_fingerprint_format(pin->seen, seen);
 	puq_http_fingerprint_format(pin->want, want);
 	snprintf(out, outsz,
-		"the server's certificate has SHA-256 fingerprint %s, not the pinned %s", seen,
-		want);
+		"the server's certificate SHA-256 is %s, not the pinned %s", seen, want);
 	return true;
 }
 
