@@ -186,8 +186,12 @@ static int import_row(struct puq_db *db, struct import_ctx *ctx, const struct pu
 			return rc;
 		}
 		r->pools++;
-		logf_(r, "%s row %lld: pool %lld for server %lld, %s - %s", source, legacy_id, id,
-			server_id, v[F_START], v[F_STOP]);
+		if (r->dry_run)
+			logf_(r, "%s row %lld: would become a pool of server %lld, %s - %s", source,
+				legacy_id, server_id, v[F_START], v[F_STOP]);
+		else
+			logf_(r, "%s row %lld: pool %lld for server %lld, %s - %s", source, legacy_id, id,
+				server_id, v[F_START], v[F_STOP]);
 	} while (*s);
 	return 0;
 }
