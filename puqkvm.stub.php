@@ -113,6 +113,14 @@ namespace {
 
     /* ---- http / bench ------------------------------------------------------------ */
 
+    /**
+     * A SHA-256 certificate fingerprint in the form Proxmox shows it (32 upper-case hex
+     * pairs joined by ':'), from that form or 64 plain hex digits, any case, blanks
+     * around ignored. The engine pins exactly this value.
+     * @throws \ValueError with the reason when it is not a SHA-256 fingerprint
+     */
+    function puqkvm_tls_fingerprint(string $fingerprint): string {}
+
     /* ---- ip ---------------------------------------------------------------------- */
 
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: a51be8519d3eb36bd0f30bac1b1d5555330a8800 */
+ * Stub hash: 5dd1c2d3e3d5f1e3418da807b429318bc4902fd0 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -34,6 +34,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_settings_reset, 0, 0, IS_
 ZEND_END_ARG_INFO()
 
 #define arginfo_puqkvm_dashboard arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_tls_fingerprint, 0, 1, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, fingerprint, IS_STRING, 0)
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_ip_normalize, 0, 1, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, ip, IS_STRING, 0)
@@ -125,6 +129,7 @@ ZEND_FUNCTION(puqkvm_settings_definitions);
 ZEND_FUNCTION(puqkvm_settings_save);
 ZEND_FUNCTION(puqkvm_settings_reset);
 ZEND_FUNCTION(puqkvm_dashboard);
+ZEND_FUNCTION(puqkvm_tls_fingerprint);
 ZEND_FUNCTION(puqkvm_ip_normalize);
 ZEND_FUNCTION(puqkvm_ip_ptr_name);
 ZEND_FUNCTION(puqkvm_ip_rdns_zone);
@@ -159,6 +164,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_settings_save, arginfo_puqkvm_settings_save)
 	ZEND_FE(puqkvm_settings_reset, arginfo_puqkvm_settings_reset)
 	ZEND_FE(puqkvm_dashboard, arginfo_puqkvm_dashboard)
+	ZEND_FE(puqkvm_tls_fingerprint, arginfo_puqkvm_tls_fingerprint)
 	ZEND_FE(puqkvm_ip_normalize, arginfo_puqkvm_ip_normalize)
 	ZEND_FE(puqkvm_ip_ptr_name, arginfo_puqkvm_ip_ptr_name)
 	ZEND_FE(puqkvm_ip_rdns_zone, arginfo_puqkvm_ip_rdns_zone)

@@ -77,9 +77,8 @@ int puq_http_fingerprint_parse(const char *text, unsigned char out[PUQ_HTTP_SHA2
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
 			       s[len - 1] == '\r'))
 		len--;
-	bool colons = len > 2 && s[2] == ':';
-	size_t want_len = colons ? PUQ_HTTP_SHA256_LEN * 3 - 1 : PUQ_HTTP_SHA256_LEN * 2;
-	if (len != want_len)
+	bool colons = len == PUQ_HTTP_SHA256_LEN * 3 - 1;
+	if (!colons && len != PUQ_HTTP_SHA256_LEN * 2)
 		return puq_error_set(err, PUQ_EINVAL,
 			"a SHA-256 fingerprint has 64 hex digits (as AB:CD:... with 32 pairs); "
 			"this one has %zu characters",
