@@ -151,6 +151,8 @@ struct puq_dns_ranges {
 int puq_dns_ranges_add(struct puq_dns_ranges *q, size_t lo, size_t hi, size_t max);
 /* Puts [lo, mid) and [mid, hi) at the front. */
 int puq_dns_ranges_split_front(struct puq_dns_ranges *q, size_t lo, size_t hi);
+/* Puts [lo, hi) back at the front (a batch to send again). */
+int puq_dns_ranges_push_front(struct puq_dns_ranges *q, size_t lo, size_t hi);
 /* Takes the front range; false when empty. */
 bool puq_dns_ranges_pop(struct puq_dns_ranges *q, struct puq_dns_range *out);
 void puq_dns_ranges_free(struct puq_dns_ranges *q);

@@ -309,6 +309,16 @@ int puq_dns_ranges_split_front(struct puq_dns_ranges *q, size_t lo, size_t hi)
 	return 0;
 }
 
+int puq_dns_ranges_push_front(struct puq_dns_ranges *q, size_t lo, size_t hi)
+{
+	if (ranges_reserve(q, 1) < 0)
+		return -PUQ_ENOMEM;
+	memmove(q->items + 1, q->items, q->count * sizeof(*q->items));
+	q->items[0] = (struct puq_dns_range){lo, hi};
+	q->count++;
+	return 0;
+}
+
 bool puq_dns_ranges_pop(struct puq_dns_ranges *q, struct puq_dns_range *out)
 {
 	if (q->count == 0)

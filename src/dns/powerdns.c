@@ -14,18 +14,21 @@
  * are 4xx bodies JSON. The RRsets carry a comment naming the module as their owner.
  */
 #include <stdio.h>
+#include <strings.h>
 
 #include "puqkvm/dns_driver.h"
 
 #define PDNS_BATCH 1000 /* RRsets per PATCH */
 #define PDNS_TTL   3600
 #define PDNS_OWNER "puqkvm"
+#define PDNS_RETRIES 2 /* a 5xx (SQLite "database is locked") wrote nothing: send again */
 
 enum { PDNS_PATCH = 1, PDNS_TEST };
 
 struct pdns_state {
 	struct puq_dns_ranges queue;
 	bool stopped; /* a zone-wide failure: nothing more is sent */
+	int retries;  /* left for 5xx answers */
 };
 
 /* The API base: the server URL plus /api/v1/servers/localhost unless it names one. */
@@ -116,6 +119,7 @@ static int pdns_begin(struct puq_dns_job *job)
 	if (!st)
 		return -PUQ_ENOMEM;
 	job->state = st;
+	st->retries = PDNS_RETRIES;
 	return puq_dns_ranges_add(&st->queue, 0, job->nchanges, PDNS_BATCH);
 }
 
@@ -208,6 +212,13 @@ static void pdns_interpret(struct puq_dns_job *job, const struct puq_dns_call *c
 	if (resp->status >= 200 && resp->status < 300) {
 		for (size_t i = call->lo; i < call->hi; i++)
 			puq_dns_job_ok(job, i);
+		return;
+	}
+	/* the PATCH is one transaction: after a server error nothing was written, and
+	 * another writer holding the backend's lock is the usual cause; try again */
+	if (resp->status >= 500 && st->retries > 0 &&
+		puq_dns_ranges_push_front(&st->queue, call->lo, call->hi) == 0) {
+		st->retries--;
 		return;
 	}
 	if (zone_failure(job->zone, resp, msg, sizeof(msg))) {

@@ -181,6 +181,39 @@ static void zone_wide_failures(void **state)
 	puq_dns_zone_free(&zone);
 }
 
+/* A 5xx (SQLite's "database is locked") wrote nothing: the batch is sent again. */
+static void server_errors_retried(void **state)
+{
+	(void)state;
+	struct puq_dns_zone zone;
+	dns_test_zone(&zone, PUQ_DNS_POWERDNS, "example.com");
+	struct puq_dns_job job;
+	dns_test_job(&job, &zone, &ep, forward, 3);
+	struct puq_dns_calls calls = {0};
+	dns_test_next(&job, &calls, 1);
+	dns_test_answer(&job, &calls, 0, 500, NULL);
+	dns_test_next(&job, &calls, 1);
+	assert_int_equal(calls.items[0].hi - calls.items[0].lo, 3);
+	dns_test_answer(&job, &calls, 0, 204, NULL);
+	assert_true(puq_dns_job_all_done(&job));
+	assert_int_equal(job.results[2].state, PUQ_DNS_DONE_OK);
+	puq_dns_calls_free(&calls);
+	puq_dns_job_free(&job);
+
+	/* but not forever */
+	dns_test_job(&job, &zone, &ep, forward, 3);
+	for (int i = 0; i < 3; i++) {
+		dns_test_next(&job, &calls, 1);
+		dns_test_answer(&job, &calls, 0, 500, NULL);
+	}
+	dns_test_next(&job, &calls, 0);
+	assert_int_equal(job.results[0].state, PUQ_DNS_DONE_ERR);
+	assert_non_null(strstr(job.results[0].message, "PowerDNS error HTTP 500"));
+	puq_dns_calls_free(&calls);
+	puq_dns_job_free(&job);
+	puq_dns_zone_free(&zone);
+}
+
 static void big_syncs_are_batched(void **state)
 {
 	(void)state;
@@ -261,6 +294,7 @@ int main(void)
 		cmocka_unit_test(ptr_content_is_absolute_and_ids_are_escaped),
 		cmocka_unit_test(bad_rrset_isolated),
 		cmocka_unit_test(zone_wide_failures),
+		cmocka_unit_test(server_errors_retried),
 		cmocka_unit_test(big_syncs_are_batched),
 		cmocka_unit_test(test_button),
 	};
