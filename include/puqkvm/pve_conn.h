@@ -15,7 +15,8 @@
  *     fingerprint=AB:CD:...:EF    pin the certificate's SHA-256 (Proxmox's format)
  *     ca_file=/etc/pve-root-ca.pem trust this CA bundle
  *     hosts=10.0.0.12,10.0.0.13    extra API addresses (host or host:port)
- *     verify_hostname=0           with a pin: accept a certificate for another name
+ *     verify_hostname=1           with a pin: also check the certificate's host name
+ *                                 (by default the pin alone identifies the server)
  *     auth=ticket                 username is user@realm, password its password
  *
  * Ownership: the connection owns copies of every string; free with puq_pve_conn_free.
@@ -28,6 +29,7 @@
 #include <stddef.h>
 
 #include "puqkvm/error.h"
+#include "puqkvm/http.h"
 #include "puqkvm/pve.h"
 
 enum puq_pve_auth {
@@ -50,7 +52,8 @@ struct puq_pve_conn {
 	char *ticket, *csrf;   /* ticket auth, after login */
 	char *ca_file;
 	char *pin_sha256;      /* "AB:CD:..." upper case, or NULL */
-	bool verify_hostname;
+	int verify_hostname;   /* -1 default, 0 or 1 as set in the Access Hash */
+	struct puq_http_tls tls; /* points into ca_file / pin_sha256, for the engine */
 	long timeout_ms;       /* Default Timeout */
 	long heavy_timeout_ms; /* Heavy Operations Timeout */
 	long connect_timeout_ms;
@@ -87,6 +90,40 @@ int puq_pve_conn_base_url(const struct puq_pve_conn *c, struct puq_buf *out);
 bool puq_pve_conn_failover(struct puq_pve_conn *c, long status, size_t tried);
 /* Replaces every occurrence of the secret, ticket and CSRF token in err->text by "***". */
 void puq_pve_conn_scrub(const struct puq_pve_conn *c, struct puq_error *err);
+
+/* ---- performing requests (through the http engine) ------------------------------------ */
+
+/*
+ * The http request for r on the current address: URL, credentials (token header, or
+ * ticket cookie plus CSRF header on writes, as secret headers), form body, timeout
+ * (Default or Heavy), TLS trust. The caller submits it (ownership passes) or frees it.
+ */
+int puq_pve_http_request(const struct puq_pve_conn *c, const struct puq_pve_req *r,
+	struct puq_http_request **out, struct puq_error *err);
+/*
+ * Interprets an engine response for c: transport failures (no answer, timeout, TLS
+ * refused) become PUQ_EHTTP / PUQ_ETIMEOUT / PUQ_ETLS naming the address, answers go
+ * through puq_pve_result; secrets are scrubbed from the text.
+ */
+int puq_pve_http_result(const struct puq_pve_conn *c, const struct puq_http_response *resp,
+	json_t **data, struct puq_error *err);
+/*
+ * One blocking call (admin pages, the connection test, the smoke test): logs in first
+ * when c uses ticket auth and holds no ticket, performs r, fails over to the next API
+ * address when one does not answer, and interprets the answer. *data is a new reference
+ * on success.
+ */
+int puq_pve_call(struct puq_http_engine *e, struct puq_pve_conn *c,
+	const struct puq_pve_req *r, json_t **data, struct puq_error *err);
+/* Ticket login (POST /access/ticket); stores ticket and CSRF token in c. */
+int puq_pve_login(struct puq_http_engine *e, struct puq_pve_conn *c, struct puq_error *err);
+/*
+ * Polls a task every poll_ms until it stops or timeout_ms passes (PUQ_ETIMEOUT). Blocks
+ * the caller: for the smoke test and tools, never inside a WHMCS request (the pipelines
+ * poll through the engine). A failed task is not an error here: read task->ok.
+ */
+int puq_pve_wait_task(struct puq_http_engine *e, struct puq_pve_conn *c, const char *upid,
+	long timeout_ms, long poll_ms, struct puq_pve_task *task, struct puq_error *err);
 
 /* ---- privileges ----------------------------------------------------------------------- */
 

@@ -19,7 +19,7 @@
 void puq_pve_conn_init(struct puq_pve_conn *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->verify_hostname = true;
+	c->verify_hostname = -1;
 	c->timeout_ms = 10000;
 	c->heavy_timeout_ms = 60000;
 	c->connect_timeout_ms = 5000;
@@ -299,6 +299,10 @@ int puq_pve_conn_from_server(struct puq_pve_conn *c, const struct puq_pve_server
 		puq_pve_conn_free(c);
 		return -err->code;
 	}
+	c->tls.ca_file = c->ca_file;
+	c->tls.pin_sha256 = c->pin_sha256;
+	/* the pin names the one certificate; its host name adds nothing unless asked for */
+	c->tls.skip_hostname = c->pin_sha256 && c->verify_hostname != 1;
 	c->user = puq_strdup(user);
 	c->secret = puq_strdup(s->password);
 	if (!c->user || !c->secret) {

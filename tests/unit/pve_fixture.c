@@ -8,7 +8,7 @@
 #include "pve_fixture.h"
 #include "puqkvm/pve.h"
 
-static int root_dir(char *out, size_t size)
+int pve_repo_root(char *out, size_t size)
 {
 	const char *env = getenv("PUQKVM_ROOT");
 	char probe[PATH_MAX + 64];
@@ -32,7 +32,7 @@ static int root_dir(char *out, size_t size)
 char *pve_fixture_text(const char *name, size_t *len)
 {
 	char root[PATH_MAX], path[PATH_MAX + 128];
-	if (root_dir(root, sizeof(root)))
+	if (pve_repo_root(root, sizeof(root)))
 		return NULL;
 	snprintf(path, sizeof(path), "%s/tests/fixtures/pve/%s", root, name);
 	FILE *f = fopen(path, "rb");

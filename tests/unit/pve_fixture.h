@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+/* The repository root into out; 0 or -1. */
+int pve_repo_root(char *out, size_t size);
 /* The file's bytes (malloc'd, NUL-terminated; caller frees) or NULL. */
 char *pve_fixture_text(const char *name, size_t *len);
 /* The fixture's "data" member run through puq_pve_result as a 200 answer. New ref. */

@@ -35,7 +35,9 @@ static void server_entry_with_accesshash(void **state)
 	assert_string_equal(c.hosts[3].name, "2001:db8::4");
 	assert_int_equal(c.hosts[3].port, 8443);
 	assert_string_equal(c.pin_sha256, fp_colon);
-	assert_false(c.verify_hostname);
+	assert_int_equal(c.verify_hostname, 0);
+	assert_true(c.tls.skip_hostname);
+	assert_string_equal(c.tls.pin_sha256, fp_colon);
 	assert_int_equal(c.auth, PUQ_PVE_AUTH_TOKEN);
 	assert_int_equal(c.timeout_ms, 10000);
 	assert_int_equal(c.heavy_timeout_ms, 60000);
