@@ -1,0 +1,36 @@
+<?php
+
+/*
+ * Settings > Cron: the mode (WHMCS hook or system crontab), the crontab line to install
+ * for standalone mode, the lock timeout and every task's interval.
+ */
+
+namespace WHMCS\Module\Addon\PuqProxmoxKvm\Controller;
+
+use WHMCS\Module\Addon\PuqProxmoxKvm\CronLine;
+
+final class SettingsCron extends SettingsPage
+{
+    protected function group(): string
+    {
+        return 'cron';
+    }
+
+    protected function action(): string
+    {
+        return 'settings_cron';
+    }
+
+    protected function title(): string
+    {
+        return 'Settings: Cron';
+    }
+
+    protected function extraVars(array $values): array
+    {
+        return [
+            'crontab' => CronLine::build((string) ($values['cron_php_binary'] ?? '')),
+            'cron_mode' => (string) ($values['cron_mode'] ?? ''),
+        ];
+    }
+}
