@@ -132,10 +132,11 @@ char *puq_http_response_steal_body(struct puq_http_response *resp, size_t *len);
 json_t *puq_http_response_json(const struct puq_http_response *resp, struct puq_error *err);
 
 /*
- * The generic verdict on a response: 0 for a 1xx-3xx answer; a transport failure gives
+ * The generic verdict on a response: 0 for a 2xx answer; a transport failure gives
  * resp->error with "<METHOD> <scheme://host:port/path>: <error_text>"; an HTTP status
- * >= 400 gives PUQ_EHTTPSTATUS with err->http_status set and the reason phrase in the
- * text. The query string is never quoted (it may carry credentials). Returns -code.
+ * outside 2xx (redirects are not followed) gives PUQ_EHTTPSTATUS with err->http_status
+ * set and the reason phrase in the text. The query string is never quoted (it may carry
+ * credentials). Returns -code.
  * Drivers with richer error bodies (Proxmox, Cloudflare) build their own text instead.
  */
 int puq_http_response_check(const struct puq_http_request *req,

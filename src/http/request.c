@@ -367,7 +367,8 @@ int puq_http_response_check(const struct puq_http_request *req,
 {
 	if (!resp)
 		return puq_error_set(err, PUQ_EINTERNAL, "no response");
-	if (!resp->error && resp->status >= 100 && resp->status < 400)
+	/* redirects are never followed, so a 3xx means the request was not served */
+	if (!resp->error && resp->status >= 200 && resp->status < 300)
 		return 0;
 	/* scheme://authority/path, without userinfo, query or fragment */
 	char where[320] = "";

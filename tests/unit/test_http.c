@@ -273,6 +273,9 @@ static void response_json_and_check(void **state)
 	assert_string_equal(err.text, "POST https://pve1:8006/api2/json/nodes/pve1/qemu/100/clone: "
 	                              "HTTP 400 Parameter verification failed.");
 	assert_int_equal(err.http_status, 400);
+	struct puq_http_response moved = {.status = 301};
+	assert_int_equal(puq_http_response_check(req, &moved, &err), -PUQ_EHTTPSTATUS);
+	assert_int_equal(err.http_status, 301);
 	struct puq_http_response nf = {.status = 404};
 	assert_int_equal(puq_http_response_check(NULL, &nf, &err), -PUQ_EHTTPSTATUS);
 	assert_string_equal(err.text, "HTTP 404 Not Found");
