@@ -103,6 +103,8 @@ const char *puq_dns_zone_field_label(enum puq_dns_zone_field f);
 /* true when provider p uses field f / when f holds a secret. */
 bool puq_dns_zone_field_used(enum puq_dns_provider p, enum puq_dns_zone_field f);
 bool puq_dns_zone_field_secret(enum puq_dns_zone_field f);
+/* true when provider p cannot do without field f. */
+bool puq_dns_zone_field_required(enum puq_dns_provider p, enum puq_dns_zone_field f);
 /* Field by key, or -1. */
 int puq_dns_zone_field_by_key(const char *key);
 
@@ -300,14 +302,36 @@ int puq_dns_zone_test(const struct puq_dns_ctx *ctx, const struct puq_dns_zone *
 
 /* ---- the legacy dns.php endpoint ------------------------------------------------------ */
 
+/* ---- legacy import ------------------------------------------------------------------- */
+
+struct puq_dns_import_report {
+	bool dry_run;
+	bool skipped;       /* the module already had zones: nothing was imported */
+	char source[96];    /* the legacy table read, "" when there is none */
+	size_t zones;       /* zones imported (or that would be) */
+	size_t rejected;    /* legacy rows that failed validation (named in log) */
+	struct puq_buf log; /* one line per decision, never a secret */
+};
+void puq_dns_import_report_init(struct puq_dns_import_report *r);
+void puq_dns_import_report_free(struct puq_dns_import_report *r);
+
+/*
+ * Imports the zones of the legacy "PUQ Customization" addon when the module has none
+ * (README "Legacy import" documents the mapping). One transaction; with dry_run it is
+ * rolled back and the report says what would happen. Running it again imports nothing.
+ */
+int puq_dns_import_legacy(struct puq_db *db, bool dry_run, struct puq_dns_import_report *report,
+	struct puq_error *err);
+/* The data step registered in src/store/schema.c (the import, for real, once). */
+int puq_dns_schema_import(struct puq_db *db, struct puq_error *err);
+
 /*
  * Whether client_ip is allowed by allowlist: IP addresses and CIDR prefixes separated
  * by newlines, commas or blanks. An empty list allows nobody; an entry that does not
- * parse is ignored (the settings validation refuses such lists).
+ * parse is ignored (the setting's own check, puq_setting_check_allowlist, refuses such
+ * lists when they are saved).
  */
 bool puq_dns_allowlist_allows(const char *allowlist, const char *client_ip);
-/* Validates an allowlist for the settings page: -PUQ_EVALIDATION naming the bad entry. */
-int puq_dns_allowlist_validate(const char *allowlist, struct puq_error *err);
 
 /*
  * The mapping the legacy endpoint serves: a JSON array of {"forward", "ip", "reverse"}

@@ -81,23 +81,6 @@ bool puq_dns_allowlist_allows(const char *allowlist, const char *client_ip)
 	return false;
 }
 
-int puq_dns_allowlist_validate(const char *allowlist, struct puq_error *err)
-{
-	char entry[128];
-	const char *p = allowlist ? allowlist : "";
-	int n = 0;
-	while (next_entry(&p, entry, sizeof(entry))) {
-		n++;
-		struct puq_ip net;
-		unsigned prefix;
-		if (!parse_entry(entry, &net, &prefix))
-			return puq_error_field(err, "dns_endpoint_allowlist",
-				"Entry %d (%.60s) is not an IP address or CIDR prefix such as 192.0.2.0/24", n,
-				entry);
-	}
-	return 0;
-}
-
 int puq_dns_legacy_map(struct puq_db *db, json_t **out, struct puq_error *err)
 {
 	*out = NULL;

@@ -81,6 +81,12 @@ bool puq_dns_zone_field_used(enum puq_dns_provider p, enum puq_dns_zone_field f)
 		(fields[f].providers & (1u << p));
 }
 
+bool puq_dns_zone_field_required(enum puq_dns_provider p, enum puq_dns_zone_field f)
+{
+	return provider_valid(p) && (unsigned)f < PUQ_DNS_ZF__COUNT &&
+		(fields[f].required & (1u << p));
+}
+
 bool puq_dns_zone_field_secret(enum puq_dns_zone_field f)
 {
 	return (unsigned)f < PUQ_DNS_ZF__COUNT && fields[f].secret;

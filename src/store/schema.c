@@ -198,6 +198,9 @@ static const struct puq_schema_table dns_records_table = {
 		PUQ_KEY("name_type", "name, type")),
 };
 
+/* The legacy zone import, run once as a data step (src/dns/import.c). */
+int puq_dns_schema_import(struct puq_db *db, struct puq_error *err);
+
 /* ---- vm (engine room: base definition, extended there) --------------------------------- */
 
 /* One row per WHMCS service; the columns of the original module (research/product.md 9.1). */
@@ -240,6 +243,7 @@ static const struct puq_schema_table *const tables[] = {
 /* Data steps, run once each in this order after the tables are in place. */
 static const struct puq_schema_step steps[] = {
 	{"pool_backfill_v1", puq_pool_schema_backfill}, /* pool: adopted rows, counts, runs */
+	{"dns_import_legacy_v1", puq_dns_schema_import}, /* dns: PUQ Customization's zones */
 	{NULL, NULL},
 };
 

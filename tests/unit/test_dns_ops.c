@@ -406,11 +406,74 @@ static void legacy_map_and_allowlist(void **state)
 	assert_true(puq_dns_allowlist_allows("127.0.0.1", "::ffff:127.0.0.1"));
 	assert_false(puq_dns_allowlist_allows("192.0.2.0/24", "192.0.3.1"));
 	assert_false(puq_dns_allowlist_allows("192.0.2.0/24", "not-an-ip"));
-	assert_int_equal(puq_dns_allowlist_validate("10.0.0.0/8\n::1", &err), 0);
-	assert_int_equal(puq_dns_allowlist_validate("10.0.0.0/33", &err), -PUQ_EVALIDATION);
+	assert_false(puq_dns_allowlist_allows("10.0.0.0/33\nexample.com", "10.0.0.1"));
+}
+
+/* The legacy table of PUQ Customization: dry run, import, second run, rejected rows. */
+static void legacy_import(void **state)
+{
+	struct fx *f = *state;
+	struct puq_dns_import_report rep;
+	struct puq_error err;
+
+	/* the module has zones already (setup): nothing is imported */
+	puq_testdb_exec(f->t.db, "CREATE TABLE puq_customization_module_puq_proxmox_kvm_dns_zones ("
+	                         "id INT PRIMARY KEY, name VARCHAR(255), type VARCHAR(32), "
+	                         "server VARCHAR(255), `key` VARCHAR(255), config TEXT)");
+	puq_testdb_exec(f->t.db,
+		"INSERT INTO puq_customization_module_puq_proxmox_kvm_dns_zones VALUES "
+		"(1, 'legacy.example.', 'PowerDNS', 'http://pdns.legacy:8081', 'legacy-pdns-key', NULL),"
+		"(2, 'legacy.example', 'cloudflare', NULL, 'legacy-cf-token', "
+		"'{\"zone_id\":\"023E105F4ECEF8AD9CA31A8372D0C353\",\"account_id\":\"\"}'),"
+		"(3, '2.0.192.in-addr.arpa', 'hestia', NULL, NULL, '{\"url\":\"https://h.legacy:8083\","
+		"\"admin\":\"admin\",\"password\":\"legacy-hestia-pass\",\"user\":\"client1\"}'),"
+		"(4, 'bad..zone', 'bind', NULL, 'secret-of-bad-row', NULL)");
+	puq_dns_import_report_init(&rep);
 	puq_error_clear(&err);
-	assert_int_equal(puq_dns_allowlist_validate("10.0.0.1 example.com", &err), -PUQ_EVALIDATION);
-	assert_non_null(strstr(puq_error_field_message(&err, "dns_endpoint_allowlist"), "Entry 2"));
+	assert_int_equal(puq_dns_import_legacy(f->t.db, false, &rep, &err), 0);
+	assert_true(rep.skipped);
+	assert_int_equal(rep.zones, 0);
+	puq_dns_import_report_free(&rep);
+
+	puq_testdb_exec(f->t.db, "DELETE FROM puq_proxmox_kvm_dns_zones");
+	puq_dns_import_report_init(&rep);
+	assert_int_equal(puq_dns_import_legacy(f->t.db, true, &rep, &err), 0);
+	assert_true(rep.dry_run);
+	assert_int_equal(rep.zones, 3);
+	assert_int_equal(rep.rejected, 1);
+	const char *log = puq_buf_cstr(&rep.log);
+	assert_non_null(strstr(log, "row 4 (bad..zone): not imported:"));
+	assert_non_null(strstr(log, "type: Type must be"));
+	assert_null(strstr(log, "secret-of-bad-row"));
+	assert_null(strstr(log, "legacy-hestia-pass"));
+	puq_dns_import_report_free(&rep);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_zones"), 0);
+
+	puq_dns_import_report_init(&rep);
+	assert_int_equal(puq_dns_import_legacy(f->t.db, false, &rep, &err), 0);
+	assert_int_equal(rep.zones, 3);
+	assert_string_equal(rep.source, "puq_customization_module_puq_proxmox_kvm_dns_zones");
+	puq_dns_import_report_free(&rep);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_zones WHERE "
+	                                "zone = 'legacy.example' AND type = 'powerdns' AND "
+	                                "api_key = 'legacy-pdns-key' AND server_url = "
+	                                "'http://pdns.legacy:8081'"),
+		1);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_zones WHERE "
+	                                "type = 'cloudflare' AND api_token = 'legacy-cf-token' AND "
+	                                "zone_id = '023e105f4ecef8ad9ca31a8372d0c353'"),
+		1);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_zones WHERE "
+	                                "type = 'hestiacp' AND server_url = 'https://h.legacy:8083/' "
+	                                "AND admin_password = 'legacy-hestia-pass' AND user = 'client1'"),
+		1);
+
+	/* idempotent */
+	puq_dns_import_report_init(&rep);
+	assert_int_equal(puq_dns_import_legacy(f->t.db, false, &rep, &err), 0);
+	assert_true(rep.skipped);
+	puq_dns_import_report_free(&rep);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_zones"), 3);
 }
 
 int main(void)
@@ -422,6 +485,7 @@ int main(void)
 		cmocka_unit_test(bad_input_changes_nothing),
 		cmocka_unit_test(zone_crud),
 		cmocka_unit_test(legacy_map_and_allowlist),
+		cmocka_unit_test(legacy_import), /* last: it replaces the zones */
 	};
 	return cmocka_run_group_tests_name("dns_ops", tests, setup, teardown);
 }
