@@ -152,8 +152,9 @@ namespace {
      * Every IP pool (of one server when $serverId > 0), in id order: id, server_id,
      * server_name, type ("IPv4"/"IPv6"), bridge, vlan, gateway, mask, dns1, dns2, start,
      * stop (addresses canonical), total and used (decimal strings: a /64 holds 2^64),
-     * usage ("21.52% (17/79)"), usage_percent (float, for the bar) and rdns_zone (null
-     * when the prefix needs classless delegation).
+     * usage ("21.52% (17/79)"), usage_percent (float, for the bar), rdns_zone (null
+     * when the prefix needs classless delegation) and unreadable (true for a stored row
+     * whose addresses cannot be read: never used, shown so that it can be corrected).
      * @return list<array<string, mixed>>
      */
     function puqkvm_pool_list(int $serverId = 0): array {}

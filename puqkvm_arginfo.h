@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 5dd1c2d3e3d5f1e3418da807b429318bc4902fd0 */
+ * Stub hash: e40d8be92fd69d2255480a1785f3f146ad5f50e5 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()

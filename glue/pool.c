@@ -58,10 +58,11 @@ static void pool_to_array(zval *out, const struct puq_pool_info *info)
 	add_assoc_string(out, "usage", usage);
 	add_assoc_double(out, "usage_percent",
 		puq_ip_usage_basis_points(&info->used, &info->total) / 100.0);
-	if (puq_ip_rdns_zone(&p->gateway, (int)p->mask, zone, NULL) == 1)
+	if (!info->unreadable && puq_ip_rdns_zone(&p->gateway, (int)p->mask, zone, NULL) == 1)
 		add_assoc_string(out, "rdns_zone", zone);
 	else
 		add_assoc_null(out, "rdns_zone");
+	add_assoc_bool(out, "unreadable", info->unreadable);
 }
 
 static void address_to_array(zval *out, const struct puq_address *a, bool with_status)

@@ -102,6 +102,10 @@ struct puq_pool_info {
 	char server_name[128];
 	struct puq_ip_count total; /* addresses in [start, stop] */
 	struct puq_ip_count used;  /* live allocations drawn from this pool */
+	/* The stored gateway or range cannot be read (a row adopted from an earlier module,
+	 * or written by hand): its addresses are left unset, nothing is allocated from it,
+	 * and the page offers to edit or delete it. */
+	bool unreadable;
 };
 
 struct puq_pool_list {

@@ -89,7 +89,7 @@ static int claim_from_pools(struct puq_db *db, struct puq_claim *c, struct puq_e
 		if (rc < 0)
 			break;
 		const struct puq_pool *p = &info.pool;
-		if (!filter_matches(&c->filter, p->bridge, p->vlan))
+		if (info.unreadable || !filter_matches(&c->filter, p->bridge, p->vlan))
 			continue;
 		for (int heal = 0; heal < HEAL_LIMIT && !done; heal++) {
 			struct puq_ip ip;

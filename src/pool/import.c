@@ -278,6 +278,8 @@ static int find_source(struct puq_db *db, long long server_id, const struct puq_
 		puq_db_rows_free(rows);
 		if (rc < 0)
 			return rc;
+		if (info.unreadable)
+			return 0;
 		a->pool_id = info.pool.id;
 		puq_strlcpy(a->bridge, info.pool.bridge, sizeof(a->bridge));
 		a->vlan = info.pool.vlan;

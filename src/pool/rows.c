@@ -54,21 +54,24 @@ int puq_pool_decode(const struct puq_db_rows *r, size_t row, size_t col,
 	p->vlan = (int)puq_db_cell_int(r, row, col + 4, 0);
 	p->mask = (unsigned)puq_db_cell_int(r, row, col + 6, 0);
 
-	struct puq_error why;
-	puq_error_clear(&why);
-	if (puq_ip_parse_cstr(cell(r, row, col + 5), p->family, &p->gateway, &why) != 0 ||
-		puq_ip_parse_cstr(cell(r, row, col + 9), p->family, &p->start, &why) != 0 ||
-		puq_ip_parse_cstr(cell(r, row, col + 10), p->family, &p->stop, &why) != 0)
-		return puq_error_set(err, PUQ_EINTERNAL,
-			"pool %lld has an unreadable address (%s); edit it to correct it", p->id,
-			why.text);
-	int rc = puq_pool_ip_column(cell(r, row, col + 7), &p->dns1, err);
-	if (rc == 0)
-		rc = puq_pool_ip_column(cell(r, row, col + 8), &p->dns2, err);
-	if (rc < 0)
-		return rc;
-	out->total = puq_ip_count_range(&p->start, &p->stop);
 	out->used = puq_ip_count_of((puq_u128)puq_db_cell_int(r, row, col + 11, 0));
+	if (puq_ip_parse_cstr(cell(r, row, col + 5), p->family, &p->gateway, NULL) != 0 ||
+		puq_ip_parse_cstr(cell(r, row, col + 9), p->family, &p->start, NULL) != 0 ||
+		puq_ip_parse_cstr(cell(r, row, col + 10), p->family, &p->stop, NULL) != 0 ||
+		puq_ip_cmp(&p->start, &p->stop) > 0 || !puq_ip_prefix_valid(p->family, (int)p->mask)) {
+		/* listed so that it can be corrected, never used */
+		struct puq_ip unset = {PUQ_IP_ANY, 0};
+		p->gateway = p->start = p->stop = unset;
+		out->unreadable = true;
+		return 0;
+	}
+	/* optional columns: an unreadable DNS server is left out rather than failing */
+	if (puq_pool_ip_column(cell(r, row, col + 7), &p->dns1, NULL) < 0)
+		p->dns1.family = PUQ_IP_ANY;
+	if (puq_pool_ip_column(cell(r, row, col + 8), &p->dns2, NULL) < 0)
+		p->dns2.family = PUQ_IP_ANY;
+	(void)err;
+	out->total = puq_ip_count_range(&p->start, &p->stop);
 	return 0;
 }
 

@@ -224,7 +224,21 @@ static void pool_create_list_and_usage(void **state)
 	struct puq_pool_info info;
 	assert_int_equal(puq_pool_get(db, id, &info, &err), 0);
 	assert_int_equal(info.pool.mask, 24);
+	assert_false(info.unreadable);
 	assert_int_equal(puq_pool_get(db, 999, &info, &err), -PUQ_ENOTFOUND);
+
+	/* a row written by hand with text the engine cannot read: listed, flagged, not used */
+	exec_ok(db, "INSERT INTO puq_proxmox_kvm_ip_pools (server_id, type, bridge, gateway, mask,"
+	            " start_ip, stop_ip) VALUES (1, 'ipv4', 'vmbr0', 'gw?', 24, '10.0.0.2', 'x')");
+	assert_int_equal(puq_pool_list(db, 1, &list, &err), 0);
+	assert_int_equal(list.n, 3);
+	assert_true(list.items[2].unreadable);
+	assert_int_equal(list.items[2].pool.start.family, PUQ_IP_ANY);
+	puq_pool_list_free(&list);
+	add_service(db, 1, 1, "Active");
+	struct puq_alloc_request r = req_auto(1, 1, 1, 0);
+	allocate_ok(db, &r);
+	assert_string_equal(held(db, 1), "192.168.130.2");
 }
 
 static void pool_validation_needs_the_database(void **state)
