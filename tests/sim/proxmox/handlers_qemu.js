@@ -132,8 +132,14 @@ const handlers = {
 		node(ctx);
 		const existing = c.vms.get(p.vmid);
 		if (p.archive !== undefined) {
+			// only disk keys conflict; other keys override the restored config
 			const conflicts = {};
-			for (const k of Object.keys(p)) if (!RESTORE_KEYS.has(k)) conflicts[k] = "option conflicts with option 'archive'";
+			const overrides = {};
+			for (const k of Object.keys(p)) {
+				if (RESTORE_KEYS.has(k)) continue;
+				if (cfg.isDriveKey(k) || /^(efidisk|tpmstate|unused)\d+$/.test(k)) conflicts[k] = "option conflicts with option 'archive'";
+				else overrides[k] = p[k];
+			}
 			if (Object.keys(conflicts).length) paramFail(conflicts);
 			if (existing && (!p.force || existing.node !== p.node))
 				fail(500, `unable to restore VM ${p.vmid} - VM ${p.vmid} already exists on node '${existing.node}'`);
@@ -168,6 +174,7 @@ const handlers = {
 					if (p.unique) for (const k of Object.keys(conf)) if (/^net\d+$/.test(k)) conf[k] = cfg.printNet({ ...cfg.parseNet(conf[k]), macaddr: cfg.randomMac() });
 					delete conf.lock;
 					target.config = conf;
+					applyConfig(c, target, overrides, ctx);
 					target.snapshots = new Map();
 					if (p.start) {
 						target.status = 'running';
@@ -436,11 +443,18 @@ function power(ctx, type, effect) {
 	node(ctx);
 	for (const k of ['skiplock', 'keepActive', 'migratedfrom'])
 		if (p[k] !== undefined && !isRoot(ctx)) paramFail({ [k]: 'Only root may use this option.' });
+	// the worker loads the config and checks the lock as soon as it is forked
+	let early = null;
 	return c.startTask({ node: p.node, type, id: p.vmid, user: ctx.user,
-		run: () => {
+		begin: () => {
 			const vm = c.vms.get(p.vmid);
-			if (!vm || vm.node !== p.node) throw new Error(notExist(p.node, p.vmid));
-			if (vm.config.lock) throw new Error(`VM is locked (${vm.config.lock})`);
+			if (!vm || vm.node !== p.node) early = notExist(p.node, p.vmid);
+			else if (vm.config.lock) early = `VM is locked (${vm.config.lock})`;
+		},
+		run: () => {
+			if (early) throw new Error(early);
+			const vm = c.vms.get(p.vmid);
+			if (!vm) throw new Error(notExist(p.node, p.vmid));
 			effect(vm);
 			return 0;
 		} });

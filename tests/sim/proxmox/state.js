@@ -223,14 +223,14 @@ class Cluster {
 	// ---- tasks ----
 	// Starts a task. run() executes when it finishes and returns warnings (number) or
 	// throws an Error whose message becomes the exitstatus; begin() runs at once.
-	startTask({ node, type, id = '', user, begin, run, log = [], ms }) {
+	startTask({ node, type, id = '', user, begin, run, onError, log = [], ms }) {
 		const now = this.now();
 		this.pid += 1 + (this.pid % 7);
 		const upid = `UPID:${node}:${hex8(this.pid)}:${hex8(0x0a1b2c3d + this.pid)}:${hex8(Math.floor(now / 1000))}:${type}:${id}:${user}:`;
 		const duration = ms ?? this.knobs.taskMsByType[type] ?? this.knobs.taskMs;
 		const task = { upid, node, type, id: String(id), user, pid: this.pid, pstart: 0x0a1b2c3d + this.pid,
 			starttime: Math.floor(now / 1000), endsAt: now + duration, status: 'running', exitstatus: null,
-			log: [...log], run };
+			log: [...log], run, onError };
 		this.tasks.set(upid, task);
 		if (begin) begin(task);
 		this.running.push(task);

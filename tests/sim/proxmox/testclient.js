@@ -26,6 +26,7 @@ function request(sim, method, path, opts = {}) {
 		body = opts.raw !== undefined ? opts.raw : form(opts.form);
 		headers['Content-Type'] = 'application/x-www-form-urlencoded';
 	}
+	if (body !== null) headers['Content-Length'] = Buffer.byteLength(body);
 	const lib = u.protocol === 'https:' ? https : http;
 	return new Promise((resolve, reject) => {
 		const req = lib.request(u, { method, headers, ca: sim.tls ? sim.tls.cert : undefined, agent: opts.agent, timeout: opts.timeout || 15000 }, (res) => {
