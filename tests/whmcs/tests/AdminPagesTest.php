@@ -25,7 +25,7 @@ final class AdminPagesTest extends HarnessTestCase
 
     public function testEveryNavigationPageRendersWithTheMenuAndVersion(): void
     {
-        $pages = ['home' => 'data-card="kvm_services"', 'ip_pools' => 'later release',
+        $pages = ['home' => 'data-card="kvm_services"', 'ip_pools' => 'id="puqkvm-pools"',
             'dns_zones' => 'later release', 'vm_management' => 'later release',
             'settings_general' => 'Default Timeout', 'settings_cron' => 'Process Virtual Machines',
             'help' => 'Installing into WHMCS'];
