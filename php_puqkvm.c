@@ -26,6 +26,7 @@
 /* Glue rooms with lifecycle hooks, started in this order and stopped in reverse. */
 static const struct php_puqkvm_room *const rooms[] = {
 	&php_puqkvm_room_db, /* first up, last down: other rooms may use the connection */
+	&php_puqkvm_room_dns,
 };
 
 zend_class_entry *php_puqkvm_ce_exception;

@@ -254,6 +254,109 @@ namespace {
 
     /* ---- dns --------------------------------------------------------------------- */
 
+    /**
+     * Every DNS zone, in id order: id, type ("cloudflare"|"hestiacp"|"powerdns"),
+     * type_label, zone (no trailing dot) and every form field (account_id, zone_id,
+     * api_token, server_url, admin_user, admin_password, user, api_key; null when the
+     * provider does not use it). Secrets are always "__KEEP__", never the stored value.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_dns_zone_list(): array {}
+
+    /**
+     * One zone, as puqkvm_dns_zone_list() gives it.
+     * @return array<string, mixed>
+     * @throws \PuqKvm\NotFoundException
+     */
+    function puqkvm_dns_zone_get(int $id): array {}
+
+    /**
+     * Creates a zone from the Add form: type and the provider's fields. Returns its id.
+     * @param array $zone
+     * @throws \PuqKvm\ValidationException with every bad field (nothing is saved)
+     */
+    function puqkvm_dns_zone_create(#[\SensitiveParameter] array $zone): int {}
+
+    /**
+     * Saves the Edit form. A secret given as "__KEEP__", "" or not at all keeps the
+     * stored one; any other value replaces it. A field not given keeps its value.
+     * @param array $zone
+     * @throws \PuqKvm\ValidationException|\PuqKvm\NotFoundException
+     */
+    function puqkvm_dns_zone_update(int $id, #[\SensitiveParameter] array $zone): void {}
+
+    /** @throws \PuqKvm\NotFoundException */
+    function puqkvm_dns_zone_delete(int $id): void {}
+
+    /**
+     * The Test button: a live check with the Default Timeout. Cloudflare and PowerDNS
+     * fetch the zone's metadata, HestiaCP lists the user's DNS domains.
+     * @return array{ok: bool, message: string, http_status: int}
+     * @throws \PuqKvm\NotFoundException
+     */
+    function puqkvm_dns_zone_test(int $id): array {}
+
+    /**
+     * The form of each provider: [type => [label, fields => list of {name, label,
+     * secret, required}]], in form order.
+     * @return array<string, array<string, mixed>>
+     */
+    function puqkvm_dns_zone_fields(): array {}
+
+    /**
+     * Deploy: stores the services' desired records and syncs them to every matching
+     * zone. Each service: ['service_id' => int, 'fqdn' => string, 'main_ipv4' => ?string,
+     * 'main_ipv6' => ?string, 'addresses' => [ip => rDNS host name or null]]. $onLine
+     * gets each result line as it arrives: fn(string $line, array $detail). Provider
+     * failures never throw; they are in "failed", the lines and the module log.
+     * @param array $services
+     * @return array{operation: string, services: int, ok: int, failed: int, requests: int, lines: list<string>}
+     * @throws \PuqKvm\ValidationException for bad input (nothing is stored)
+     */
+    function puqkvm_dns_create(array $services, ?callable $onLine = null): array {}
+
+    /**
+     * Change package: as puqkvm_dns_create(); records of released addresses go.
+     * @param array $services
+     * @return array{operation: string, services: int, ok: int, failed: int, requests: int, lines: list<string>}
+     */
+    function puqkvm_dns_refresh(array $services, ?callable $onLine = null): array {}
+
+    /**
+     * Terminate: removes every record of the services from every matching zone.
+     * @param array $serviceIds
+     * @return array{operation: string, services: int, ok: int, failed: int, requests: int, lines: list<string>}
+     */
+    function puqkvm_dns_delete(array $serviceIds, ?callable $onLine = null): array {}
+
+    /**
+     * "Set DNS records": a full resync, retrying removals earlier runs could not finish.
+     * @param array $services
+     * @return array{operation: string, services: int, ok: int, failed: int, requests: int, lines: list<string>}
+     */
+    function puqkvm_dns_resync(array $services, ?callable $onLine = null): array {}
+
+    /**
+     * The zones a record name goes to (forward name or PTR name), as the list gives them.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_dns_zones_for(string $name): array {}
+
+    /**
+     * The legacy dns.php mapping: [{forward, ip, reverse}] for every address with a PTR.
+     * @return list<array{forward: string, ip: string, reverse: string}>
+     */
+    function puqkvm_dns_legacy_map(): array {}
+
+    /** Whether the dns.php allowlist setting admits $clientIp (an empty list admits none). */
+    function puqkvm_dns_endpoint_allowed(string $clientIp): bool {}
+
+    /**
+     * Imports the zones of the legacy PUQ Customization addon when the module has none.
+     * @return array{dry_run: bool, skipped: bool, source: string, zones: int, rejected: int, log: string}
+     */
+    function puqkvm_dns_import_legacy(bool $dryRun = false): array {}
+
     /* ---- pve --------------------------------------------------------------------- */
 
     /* ---- vm / cron --------------------------------------------------------------- */

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: e40d8be92fd69d2255480a1785f3f146ad5f50e5 */
+ * Stub hash: 22155041cd8563ad915ee4b6e87e205347b941bf */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -111,6 +111,51 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pool_server_list_check, 0
 	ZEND_ARG_TYPE_INFO(0, assignedIps, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_puqkvm_dns_zone_list arginfo_puqkvm_versions
+
+#define arginfo_puqkvm_dns_zone_get arginfo_puqkvm_pool_get
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_dns_zone_create, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, zone, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_dns_zone_update, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, id, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, zone, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_dns_zone_delete arginfo_puqkvm_pool_delete
+
+#define arginfo_puqkvm_dns_zone_test arginfo_puqkvm_pool_get
+
+#define arginfo_puqkvm_dns_zone_fields arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_dns_create, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, services, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, onLine, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_dns_refresh arginfo_puqkvm_dns_create
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_dns_delete, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceIds, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, onLine, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_dns_resync arginfo_puqkvm_dns_create
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_dns_zones_for, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_dns_legacy_map arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_dns_endpoint_allowed, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, clientIp, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_dns_import_legacy arginfo_puqkvm_migrate
+
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_PuqKvm_HttpException_getHttpStatus, 0, 0, IS_LONG, 0)
@@ -147,6 +192,21 @@ ZEND_FUNCTION(puqkvm_pool_stale_holdings);
 ZEND_FUNCTION(puqkvm_pool_import_legacy);
 ZEND_FUNCTION(puqkvm_pool_repair);
 ZEND_FUNCTION(puqkvm_pool_server_list_check);
+ZEND_FUNCTION(puqkvm_dns_zone_list);
+ZEND_FUNCTION(puqkvm_dns_zone_get);
+ZEND_FUNCTION(puqkvm_dns_zone_create);
+ZEND_FUNCTION(puqkvm_dns_zone_update);
+ZEND_FUNCTION(puqkvm_dns_zone_delete);
+ZEND_FUNCTION(puqkvm_dns_zone_test);
+ZEND_FUNCTION(puqkvm_dns_zone_fields);
+ZEND_FUNCTION(puqkvm_dns_create);
+ZEND_FUNCTION(puqkvm_dns_refresh);
+ZEND_FUNCTION(puqkvm_dns_delete);
+ZEND_FUNCTION(puqkvm_dns_resync);
+ZEND_FUNCTION(puqkvm_dns_zones_for);
+ZEND_FUNCTION(puqkvm_dns_legacy_map);
+ZEND_FUNCTION(puqkvm_dns_endpoint_allowed);
+ZEND_FUNCTION(puqkvm_dns_import_legacy);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -182,6 +242,21 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_pool_import_legacy, arginfo_puqkvm_pool_import_legacy)
 	ZEND_FE(puqkvm_pool_repair, arginfo_puqkvm_pool_repair)
 	ZEND_FE(puqkvm_pool_server_list_check, arginfo_puqkvm_pool_server_list_check)
+	ZEND_FE(puqkvm_dns_zone_list, arginfo_puqkvm_dns_zone_list)
+	ZEND_FE(puqkvm_dns_zone_get, arginfo_puqkvm_dns_zone_get)
+	ZEND_FE(puqkvm_dns_zone_create, arginfo_puqkvm_dns_zone_create)
+	ZEND_FE(puqkvm_dns_zone_update, arginfo_puqkvm_dns_zone_update)
+	ZEND_FE(puqkvm_dns_zone_delete, arginfo_puqkvm_dns_zone_delete)
+	ZEND_FE(puqkvm_dns_zone_test, arginfo_puqkvm_dns_zone_test)
+	ZEND_FE(puqkvm_dns_zone_fields, arginfo_puqkvm_dns_zone_fields)
+	ZEND_FE(puqkvm_dns_create, arginfo_puqkvm_dns_create)
+	ZEND_FE(puqkvm_dns_refresh, arginfo_puqkvm_dns_refresh)
+	ZEND_FE(puqkvm_dns_delete, arginfo_puqkvm_dns_delete)
+	ZEND_FE(puqkvm_dns_resync, arginfo_puqkvm_dns_resync)
+	ZEND_FE(puqkvm_dns_zones_for, arginfo_puqkvm_dns_zones_for)
+	ZEND_FE(puqkvm_dns_legacy_map, arginfo_puqkvm_dns_legacy_map)
+	ZEND_FE(puqkvm_dns_endpoint_allowed, arginfo_puqkvm_dns_endpoint_allowed)
+	ZEND_FE(puqkvm_dns_import_legacy, arginfo_puqkvm_dns_import_legacy)
 	ZEND_FE_END
 };
 
@@ -246,6 +321,10 @@ static void register_puqkvm_symbols(int module_number)
 {
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_db_configure", sizeof("puqkvm_db_configure") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_dns_zone_create", sizeof("puqkvm_dns_zone_create") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_dns_zone_update", sizeof("puqkvm_dns_zone_update") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 }
 
 static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)

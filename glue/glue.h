@@ -51,6 +51,11 @@ struct puq_db *php_puqkvm_db(void);
 /* As php_puqkvm_db() without the schema check: for migrating and reporting on it. */
 struct puq_db *php_puqkvm_db_unchecked(void);
 
+/* ---- dns (glue/dns.c) ---- */
+
+/* The dns room's lifecycle: its INI entry (puqkvm.cloudflare_api). */
+extern const struct php_puqkvm_room php_puqkvm_room_dns;
+
 /* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
 #define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)
 
