@@ -99,6 +99,7 @@ final class AdminArea
             $view->assign($k, $v);
         }
         $view->assign('title', $title);
+        $view->assign('token', Token::value());
         if (!$shell) {
             header('Content-Type: text/html; charset=utf-8');
             $view->display($template);
@@ -111,7 +112,6 @@ final class AdminArea
         $view->assign('footer_output', run_hook('AdminAreaFooterOutput', $hookVars));
         $view->assign('admin_username', (string) ($_SESSION['adminusername'] ?? ''));
         $view->assign('active_addons', self::addonList(true));
-        $view->assign('token', Token::value());
         header('Content-Type: text/html; charset=utf-8');
         $view->display('shell.tpl');
     }

@@ -64,10 +64,14 @@
             headers: {'X-Requested-With': 'XMLHttpRequest'},
             body: body
         }).then(function (response) {
+            var type = response.headers.get('Content-Type') || '';
+            if (type.indexOf('application/json') !== 0) {
+                // WHMCS answers with its login page once the admin session has ended
+                return {status: response.status, data: {error: 'The server did not answer as expected (HTTP '
+                    + response.status + '): your admin session may have ended. Reload the page; nothing was saved.'}};
+            }
             return response.json().then(function (data) {
                 return {status: response.status, data: data};
-            }, function () {
-                return {status: response.status, data: {error: 'Unexpected answer from the server (HTTP ' + response.status + ').'}};
             });
         }).then(function (answer) {
             var data = answer.data || {};
