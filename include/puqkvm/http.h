@@ -176,7 +176,7 @@ struct puq_http_engine;
  * and the engine fewer than max_total; a request's timeout counts from its start, not
  * from its time in the queue. Connections are kept alive and reused. HTTP/1.1 only
  * (Proxmox speaks nothing else, and a connection cap means something there), no
- * redirects followed, http and https only.
+ * redirects followed, http and https only. An engine belongs to one thread at a time.
  */
 struct puq_http_engine *puq_http_engine_new(const struct puq_http_options *opt,
 	struct puq_error *err);
