@@ -359,6 +359,61 @@ namespace {
 
     /* ---- pve --------------------------------------------------------------------- */
 
+    /*
+     * The Proxmox VE server entry is an array of the WHMCS server fields, under their
+     * tblservers names (hostname, ip, port, secure, username, password, accesshash) or
+     * the module-parameter names (serverhostname, serverip, ...): username is the API
+     * token id user@realm!tokenid, password its secret (decrypted by WHMCS), accesshash
+     * optional "key=value" lines: fingerprint=<SHA-256 as Proxmox shows it>,
+     * ca_file=<PEM path>, hosts=<more API addresses>, verify_hostname=1, auth=ticket.
+     * Calls use the Default Timeout of Settings > General (10 s before the addon ran).
+     */
+
+    /**
+     * The server module's Test Connection: reachability over verified TLS, the token's
+     * authentication, its privileges (each missing one named with what it is needed
+     * for) and the nodes. ok is true only when all steps pass.
+     * @param array $server WHMCS server fields, see above
+     * Keys: ok, message, address, version, http_status, steps (list of step, ok,
+     * message), missing_privileges (list of privilege, path, needed_for), nodes (names).
+     * @return array<string, mixed>
+     * @throws \PuqKvm\ValidationException when a server field is malformed
+     */
+    function puqkvm_pve_test_connection(#[\SensitiveParameter] array $server): array {}
+
+    /**
+     * The cluster's nodes: node, online, maxcpu, maxmem, mem, cpu, ssl_fingerprint.
+     * @param array $server WHMCS server fields, see above
+     * @return list<array<string, mixed>>
+     * @throws \PuqKvm\ValidationException|\PuqKvm\HttpException
+     */
+    function puqkvm_pve_nodes(#[\SensitiveParameter] array $server): array {}
+
+    /**
+     * The VM templates of the cluster (or of one node): vmid, name, node.
+     * @param array $server WHMCS server fields, see above
+     * @return list<array{vmid: int, name: string, node: string}>
+     * @throws \PuqKvm\ValidationException|\PuqKvm\HttpException
+     */
+    function puqkvm_pve_templates(#[\SensitiveParameter] array $server, ?string $node = null): array {}
+
+    /**
+     * The enabled storages of a node, optionally only those holding $content ("images",
+     * "backup", "iso"): storage, type, content, shared, active, total, used, avail.
+     * @param array $server WHMCS server fields, see above
+     * @return list<array<string, mixed>>
+     * @throws \PuqKvm\ValidationException|\PuqKvm\HttpException
+     */
+    function puqkvm_pve_storages(#[\SensitiveParameter] array $server, string $node, ?string $content = null): array {}
+
+    /**
+     * The bridges (Linux and OVS) of a node: bridge, type, active, comments.
+     * @param array $server WHMCS server fields, see above
+     * @return list<array{bridge: string, type: string, active: bool, comments: string}>
+     * @throws \PuqKvm\ValidationException|\PuqKvm\HttpException
+     */
+    function puqkvm_pve_bridges(#[\SensitiveParameter] array $server, string $node): array {}
+
     /* ---- vm / cron --------------------------------------------------------------- */
 }
 

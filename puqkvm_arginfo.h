@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 22155041cd8563ad915ee4b6e87e205347b941bf */
+ * Stub hash: be91e18403b02ce972ec2c6446ed488c2d2829b4 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -156,6 +156,28 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_puqkvm_dns_import_legacy arginfo_puqkvm_migrate
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pve_test_connection, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, server, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_pve_nodes arginfo_puqkvm_pve_test_connection
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pve_templates, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, server, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, node, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pve_storages, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, server, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, node, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, content, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pve_bridges, 0, 2, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, server, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, node, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_PuqKvm_HttpException_getHttpStatus, 0, 0, IS_LONG, 0)
@@ -207,6 +229,11 @@ ZEND_FUNCTION(puqkvm_dns_zones_for);
 ZEND_FUNCTION(puqkvm_dns_legacy_map);
 ZEND_FUNCTION(puqkvm_dns_endpoint_allowed);
 ZEND_FUNCTION(puqkvm_dns_import_legacy);
+ZEND_FUNCTION(puqkvm_pve_test_connection);
+ZEND_FUNCTION(puqkvm_pve_nodes);
+ZEND_FUNCTION(puqkvm_pve_templates);
+ZEND_FUNCTION(puqkvm_pve_storages);
+ZEND_FUNCTION(puqkvm_pve_bridges);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -257,6 +284,11 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_dns_legacy_map, arginfo_puqkvm_dns_legacy_map)
 	ZEND_FE(puqkvm_dns_endpoint_allowed, arginfo_puqkvm_dns_endpoint_allowed)
 	ZEND_FE(puqkvm_dns_import_legacy, arginfo_puqkvm_dns_import_legacy)
+	ZEND_FE(puqkvm_pve_test_connection, arginfo_puqkvm_pve_test_connection)
+	ZEND_FE(puqkvm_pve_nodes, arginfo_puqkvm_pve_nodes)
+	ZEND_FE(puqkvm_pve_templates, arginfo_puqkvm_pve_templates)
+	ZEND_FE(puqkvm_pve_storages, arginfo_puqkvm_pve_storages)
+	ZEND_FE(puqkvm_pve_bridges, arginfo_puqkvm_pve_bridges)
 	ZEND_FE_END
 };
 
@@ -325,6 +357,16 @@ static void register_puqkvm_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_dns_zone_create", sizeof("puqkvm_dns_zone_create") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_dns_zone_update", sizeof("puqkvm_dns_zone_update") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_test_connection", sizeof("puqkvm_pve_test_connection") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_nodes", sizeof("puqkvm_pve_nodes") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_templates", sizeof("puqkvm_pve_templates") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_storages", sizeof("puqkvm_pve_storages") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_bridges", sizeof("puqkvm_pve_bridges") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 }
 
 static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)
