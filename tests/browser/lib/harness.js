@@ -60,7 +60,9 @@ async function waitForHttp(url, child, log) {
 	throw new Error(`the harness server did not answer at ${url}`);
 }
 
-async function startHarness({ adminPath = 'admin' } = {}) {
+// serverExtension: false serves the admin area from a PHP without puqkvm (the addon was
+// activated with it), as a WHMCS whose PHP lost the extension.
+async function startHarness({ adminPath = 'admin', serverExtension = true } = {}) {
 	const created = JSON.parse(php(['tests/lib/testdb.php', 'create', '--no-migrate']));
 	const dbName = created.name;
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'puqkvm-browser-'));
@@ -88,7 +90,8 @@ async function startHarness({ adminPath = 'admin' } = {}) {
 			`--db-name=${dbName}`, `--admin-path=${adminPath}`, `--system-url=${base}/`,
 			'--admin-user=admin', `--admin-pass=${password}`, '--activate']);
 		const log = path.join(root, 'harness/server.log');
-		server = spawn('php', ['-d', `extension=${extension}`, '-S', `127.0.0.1:${port}`, '-t', root,
+		const load = serverExtension ? ['-d', `extension=${extension}`] : [];
+		server = spawn('php', [...load, '-S', `127.0.0.1:${port}`, '-t', root,
 			path.join(top, 'tests/whmcs/router.php')], {
 			cwd: top,
 			env: { ...process.env, PUQKVM_WHMCS_ROOT: root },
