@@ -45,6 +45,9 @@
 
 /* A Proxmox bridge name: a Linux interface name, at most 15 characters. */
 #define PUQ_BRIDGE_MAX 16
+/* Room for what a bridge column can hold (VARCHAR(64)), so that a value written by
+ * hand is shown as stored, not cut. */
+#define PUQ_BRIDGE_TEXT_MAX 65
 /* Most addresses of one family a single service may hold. */
 #define PUQ_POOL_MAX_PER_SERVICE 256
 /* The module name WHMCS stores in tblservers.type for our servers. */
@@ -65,7 +68,7 @@ struct puq_pool {
 	long long id;
 	long long server_id;
 	enum puq_ip_family family;
-	char bridge[PUQ_BRIDGE_MAX];
+	char bridge[PUQ_BRIDGE_TEXT_MAX];
 	int vlan; /* 0 = untagged */
 	struct puq_ip gateway;
 	unsigned mask;
@@ -148,7 +151,7 @@ int puq_pool_servers(struct puq_db *db, struct puq_pool_server **out, size_t *n,
 
 struct puq_server_line {
 	unsigned line; /* 1-based line number in the text */
-	char bridge[PUQ_BRIDGE_MAX];
+	char bridge[PUQ_BRIDGE_TEXT_MAX];
 	int vlan;
 	struct puq_ip ip;
 	unsigned mask;
@@ -174,7 +177,7 @@ struct puq_address {
 	long long server_id;
 	long long pool_id; /* 0: from the server's legacy list */
 	struct puq_ip ip;
-	char bridge[PUQ_BRIDGE_MAX];
+	char bridge[PUQ_BRIDGE_TEXT_MAX];
 	int vlan;
 	unsigned mask;
 	struct puq_ip gateway, dns1, dns2; /* as they were when allocated */

@@ -20,7 +20,7 @@
 #include "claim.h"
 
 struct pair {
-	char bridge[PUQ_BRIDGE_MAX];
+	char bridge[PUQ_BRIDGE_TEXT_MAX];
 	int vlan;
 };
 
@@ -141,7 +141,7 @@ static int exhausted(struct puq_db *db, struct alloc_ctx *ctx, const struct puq_
 		puq_db_rows_free(rows);
 	}
 	ctx->exhausted = c->family;
-	char where[64] = "";
+	char where[128] = "";
 	if (c->filter.set)
 		snprintf(where, sizeof(where), " on bridge %s, VLAN %d", c->filter.bridge,
 			c->filter.vlan);

@@ -9,7 +9,7 @@
 /* Which bridge/VLAN qualify: any (set false), or exactly this pair. */
 struct puq_claim_filter {
 	bool set;
-	char bridge[PUQ_BRIDGE_MAX];
+	char bridge[PUQ_BRIDGE_TEXT_MAX];
 	int vlan;
 };
 

@@ -93,13 +93,12 @@ int puq_address_decode(const struct puq_db_rows *r, size_t row, size_t col,
 	puq_strlcpy(out->bridge, cell(r, row, col + 6), sizeof(out->bridge));
 	out->vlan = (int)puq_db_cell_int(r, row, col + 7, 0);
 	out->mask = (unsigned)puq_db_cell_int(r, row, col + 8, 0);
-	int rc = puq_pool_ip_column(cell(r, row, col + 9), &out->gateway, err);
-	if (rc == 0)
-		rc = puq_pool_ip_column(cell(r, row, col + 10), &out->dns1, err);
-	if (rc == 0)
-		rc = puq_pool_ip_column(cell(r, row, col + 11), &out->dns2, err);
-	if (rc < 0)
-		return rc;
+	/* Settings copied at allocation time: one that cannot be read (a row written by
+	 * hand) is left unset rather than hiding the address. */
+	struct puq_ip *settings[3] = {&out->gateway, &out->dns1, &out->dns2};
+	for (int k = 0; k < 3; k++)
+		if (puq_pool_ip_column(cell(r, row, col + 9 + (size_t)k), settings[k], NULL) < 0)
+			settings[k]->family = PUQ_IP_ANY;
 	out->main = puq_db_cell_int(r, row, col + 12, 0) != 0;
 	out->live = puq_db_cell_int(r, row, col + 13, 0) == 1;
 	puq_strlcpy(out->allocated_at, cell(r, row, col + 14), sizeof(out->allocated_at));
