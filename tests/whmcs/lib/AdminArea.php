@@ -170,9 +170,14 @@ final class AdminArea
             if ($activeOnly && !$isActive) {
                 continue;
             }
-            $list[] = ['module' => $module, 'name' => (string) $config['name'], 'version' => (string) $config['version'],
-                'description' => (string) ($config['description'] ?? ''), 'active' => $isActive,
-                'url' => 'addonmodules.php?module=' . rawurlencode($module)];
+            $list[] = [
+                'module' => $module,
+                'name' => (string) $config['name'],
+                'version' => (string) $config['version'],
+                'description' => (string) ($config['description'] ?? ''),
+                'active' => $isActive,
+                'url' => 'addonmodules.php?module=' . rawurlencode($module),
+            ];
         }
         return $list;
     }

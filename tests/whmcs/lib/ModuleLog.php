@@ -25,9 +25,14 @@ final class ModuleLog
      * @param mixed $processed
      * @param array<mixed> $replaceVars
      */
-    public static function write(string $module, string $action, $request, $response, $processed,
-        array $replaceVars): void
-    {
+    public static function write(
+        string $module,
+        string $action,
+        $request,
+        $response,
+        $processed,
+        array $replaceVars
+    ): void {
         if (!self::enabled()) {
             return;
         }

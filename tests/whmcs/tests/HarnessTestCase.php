@@ -73,9 +73,13 @@ abstract class HarnessTestCase extends TestCase
     }
 
     /** An admin request to the addon page; $token true adds the session's CSRF token. */
-    protected function request(string $method, array $query, array $post = [], bool $token = true,
-        array $headers = []): Request
-    {
+    protected function request(
+        string $method,
+        array $query,
+        array $post = [],
+        bool $token = true,
+        array $headers = []
+    ): Request {
         if ($token && $method === 'POST') {
             $post['token'] = generate_token('plain');
         }

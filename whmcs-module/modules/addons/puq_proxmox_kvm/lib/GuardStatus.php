@@ -23,9 +23,13 @@ final class GuardStatus
     public int $schemaCurrent;
     public int $schemaRequired;
 
-    public function __construct(string $state, string $message, string $detail,
-        int $schemaCurrent = 0, int $schemaRequired = 0)
-    {
+    public function __construct(
+        string $state,
+        string $message,
+        string $detail,
+        int $schemaCurrent = 0,
+        int $schemaRequired = 0
+    ) {
         $this->state = $state;
         $this->message = $message;
         $this->detail = $detail;

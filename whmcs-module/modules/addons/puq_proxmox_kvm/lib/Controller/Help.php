@@ -15,11 +15,26 @@ final class Help extends Controller
 {
     /** README headings this page links to, with what each one answers. */
     public const SECTIONS = [
-        ['heading' => 'What puqkvm is', 'about' => 'The engine, the addon and the server module, and how they fit together.'],
-        ['heading' => 'Installing into WHMCS', 'about' => 'Building the extension, enabling it in php.ini, copying the modules and activating the addon.'],
-        ['heading' => 'Addon settings', 'about' => 'Every setting of Settings > General and Settings > Cron, with defaults and ranges.'],
-        ['heading' => 'Trying it locally', 'about' => 'scripts/demo and scripts/test: a local WHMCS harness with this addon, on any Debian 12 machine.'],
-        ['heading' => 'Troubleshooting', 'about' => 'The notices this addon shows, the module log, and what to do about each.'],
+        [
+            'heading' => 'What puqkvm is',
+            'about' => 'The engine, the addon and the server module, and how they fit together.',
+        ],
+        [
+            'heading' => 'Installing into WHMCS',
+            'about' => 'Building the extension, enabling it in php.ini, copying the modules and activating the addon.',
+        ],
+        [
+            'heading' => 'Addon settings',
+            'about' => 'Every setting of Settings > General and Settings > Cron, with defaults and ranges.',
+        ],
+        [
+            'heading' => 'Trying it locally',
+            'about' => 'scripts/demo and scripts/test: a local WHMCS harness with this addon, on any Debian 12 machine.',
+        ],
+        [
+            'heading' => 'Troubleshooting',
+            'about' => 'The notices this addon shows, the module log, and what to do about each.',
+        ],
     ];
 
     public function get(Request $request): Response

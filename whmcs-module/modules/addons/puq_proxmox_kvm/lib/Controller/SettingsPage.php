@@ -51,7 +51,10 @@ abstract class SettingsPage extends Controller
         } catch (\PuqKvm\ValidationException $e) {
             $errors = $e->getErrors();
             if ($request->wantsJson()) {
-                return $this->json(['error' => 'Some values are not valid: nothing was saved.', 'errors' => $errors], 422);
+                return $this->json(
+                    ['error' => 'Some values are not valid: nothing was saved.', 'errors' => $errors],
+                    422
+                );
             }
             $values = $submitted + $form->pick(puqkvm_settings_get());
             return $this->render($request, $form, $values, $errors, 422);
@@ -67,8 +70,13 @@ abstract class SettingsPage extends Controller
      * @param array<string, string> $values
      * @param array<string, string> $errors
      */
-    private function render(Request $request, SettingsForm $form, array $values, array $errors, int $status = 200): Response
-    {
+    private function render(
+        Request $request,
+        SettingsForm $form,
+        array $values,
+        array $errors,
+        int $status = 200
+    ): Response {
         return $this->page($this->action() . '.tpl', [
             'sections' => $form->sections($values, $errors),
             'errors' => $errors,

@@ -26,9 +26,14 @@ final class Request
      * @param array<string, mixed> $post
      * @param array<string, string> $headers
      */
-    public function __construct(string $method, array $query, array $post, array $headers, int $adminId,
-        string $moduleLink)
-    {
+    public function __construct(
+        string $method,
+        array $query,
+        array $post,
+        array $headers,
+        int $adminId,
+        string $moduleLink
+    ) {
         $this->method = strtoupper($method);
         $this->query = $query;
         $this->post = $post;
