@@ -9,8 +9,12 @@ require __DIR__ . '/../../tests/lib/testdb.php';
 $db = PuqKvm\Test\TestDb::create(whmcs: true, migrate: false);
 
 // the children load the extension this process runs with (found in its memory map)
-preg_match('~\s(/\S*puqkvm\.so)$~m', file_get_contents('/proc/self/maps'), $m);
-$ext = $m[1];
+$ext = null;
+foreach (file('/proc/self/maps', FILE_IGNORE_NEW_LINES) as $line) {
+    if (str_ends_with($line, '/puqkvm.so')) {
+        $ext = substr($line, strpos($line, '/'));
+    }
+}
 $start = microtime(true) + 0.5; // both wait for the same moment, then migrate
 $child = sprintf('require %s; PuqKvm\Test\TestDb::attach(%s);
     time_sleep_until(%F); echo json_encode(puqkvm_migrate());',
