@@ -131,8 +131,11 @@ static void failure_text(const struct puq_http_response *resp, char *out, size_t
 	size_t n = resp->body_len;
 	while (n > 0 && isspace((unsigned char)resp->body[n - 1]))
 		n--;
-	snprintf(out, outsz, "HestiaCP: %.*s (HTTP %ld)", (int)(n > 300 ? 300 : n), resp->body,
-		resp->status);
+	if (resp->status == 200) /* the legacy mode's way of failing */
+		snprintf(out, outsz, "HestiaCP: %.*s", (int)(n > 300 ? 300 : n), resp->body);
+	else
+		snprintf(out, outsz, "HestiaCP: %.*s (HTTP %ld)", (int)(n > 300 ? 300 : n), resp->body,
+			resp->status);
 }
 
 static void exit_text(long code, char *out, size_t outsz)

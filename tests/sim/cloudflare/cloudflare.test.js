@@ -18,6 +18,7 @@ before(async () => {
 after(() => sim.stop());
 beforeEach(() => {
 	sim.reset();
+	sim.cf.reset();
 	zone = sim.cf.addZone('example.com');
 	sim.cf.addToken(TOKEN);
 });

@@ -171,11 +171,6 @@ function cloudflareSimulator(opts = {}) {
 	const sim = createSimulator({ name: 'cloudflare', ...opts });
 	const state = new CloudflareState();
 	sim.cf = state;
-	const baseReset = sim.reset.bind(sim);
-	sim.reset = () => {
-		baseReset();
-		state?.reset?.();
-	};
 
 	// auth + rate limit in front of every API route
 	function guard(ctx, zoneId) {
@@ -377,6 +372,11 @@ function cloudflareSimulator(opts = {}) {
 	});
 
 	// ---- control ----------------------------------------------------------------------
+	// the base's POST /__sim/reset clears counters, log and faults; this clears the data
+	sim.control('POST', 'cf/reset', () => {
+		state.reset();
+		return { json: { ok: true } };
+	});
 
 	sim.control('POST', 'cf/zones', (ctx) => {
 		const z = state.addZone(ctx.body.name, { accountId: ctx.body.account_id, id: ctx.body.id });

@@ -18,6 +18,7 @@ before(async () => {
 after(() => sim.stop());
 beforeEach(() => {
 	sim.reset();
+	sim.hestia.reset();
 	sim.hestia.users.set('client1', { domains: new Map() });
 	sim.hestia.addDomain('client1', '2.0.192.in-addr.arpa', '192.0.2.1');
 	sim.hestia.keys.set(KEY_ID, { secret: KEY_SECRET, user: 'admin', commands: '*' });

@@ -221,11 +221,6 @@ function hestiaSimulator(opts = {}) {
 	const sim = createSimulator({ name: 'hestia', ...opts });
 	const state = new HestiaState();
 	sim.hestia = state;
-	const baseReset = sim.reset.bind(sim);
-	sim.reset = () => {
-		baseReset();
-		state?.reset?.();
-	};
 
 	function answer({ keyMode, returncode }, code, output) {
 		const headers = keyMode ? { 'Hestia-Exit-Code': String(code) } : {};
@@ -319,6 +314,11 @@ function hestiaSimulator(opts = {}) {
 	sim.post('/api/index.php', handle);
 
 	// ---- control ----------------------------------------------------------------------
+	// the base's POST /__sim/reset clears counters, log and faults; this clears the data
+	sim.control('POST', 'hestia/reset', () => {
+		state.reset();
+		return { json: { ok: true } };
+	});
 	sim.control('POST', 'hestia/users', (ctx) => {
 		state.users.set(ctx.body.user, state.users.get(ctx.body.user) || { domains: new Map() });
 		return { json: { ok: true } };
