@@ -44,12 +44,39 @@ final class Lifecycle
         try {
             Guard::connect();
             $migration = puqkvm_migrate(false);
+            $import = puqkvm_pool_import_legacy(false);
         } catch (\Throwable $e) {
             self::log('activate', $e);
             return ['status' => 'error', 'description' => 'Activation failed: ' . $e->getMessage()];
         }
         return ['status' => 'success', 'description' => sprintf(
-            '%s is active: the database schema is at version %d.', Module::DISPLAY_NAME, (int) $migration['to'])];
+            '%s is active: the database schema is at version %d.', Module::DISPLAY_NAME, (int) $migration['to'])
+            . self::poolImportSummary($import)];
+    }
+
+    /**
+     * The activation message's account of the legacy IP pool import (puqkvm_pool_import_legacy():
+     * pools of the PUQ Customization addon, addresses services already hold); "" when there was
+     * nothing to import.
+     * @param array<string, mixed> $import
+     */
+    public static function poolImportSummary(array $import): string
+    {
+        $parts = [];
+        if ($import['pools'] > 0 || $import['rejected'] > 0) {
+            $parts[] = sprintf('imported %d IP pool(s) from %s', $import['pools'], $import['source']);
+        }
+        if ($import['rejected'] > 0) {
+            $parts[] = sprintf('%d legacy row(s) were not valid and were left out (see the module log)',
+                $import['rejected']);
+        }
+        if ($import['allocations'] > 0) {
+            $parts[] = sprintf('recorded %d address(es) that services already hold', $import['allocations']);
+        }
+        if ($import['rejected'] > 0 && function_exists('logModuleCall')) {
+            logModuleCall(Module::NAME, 'import legacy IP pools', '', $import['log'], '');
+        }
+        return $parts ? ' ' . ucfirst(implode('; ', $parts)) . '.' : '';
     }
 
     /** @return array{status: string, description: string} */
@@ -87,6 +114,7 @@ final class Lifecycle
         try {
             Guard::connect();
             puqkvm_migrate(false);
+            puqkvm_pool_import_legacy(false); // records addresses held outside the pools' rows
         } catch (\Throwable $e) {
             // the Guard's notice offers the upgrade again on the next page view
             self::log("upgrade from $previousVersion", $e);
