@@ -104,14 +104,14 @@ static json_t *control(const char *path, const char *body)
 
 static int reset(void **state)
 {
-	json_decref(control("/_sim/reset", "{\"knobs\":{\"taskMs\":20,\"authFailDelayMs\":150}}"));
+	json_decref(control("/__sim/cluster/reset", "{\"knobs\":{\"taskMs\":20,\"authFailDelayMs\":150}}"));
 	puq_error_clear(&err);
 	return 0;
 }
 
 static long long counter(const char *key)
 {
-	json_t *c = control("/_sim/counters", NULL);
+	json_t *c = control("/__sim/counters", NULL);
 	long long n = json_integer_value(json_object_get(json_object_get(c, "endpoints"), key));
 	json_decref(c);
 	return n;
@@ -119,7 +119,7 @@ static long long counter(const char *key)
 
 static long long total_calls(void)
 {
-	json_t *c = control("/_sim/counters", NULL);
+	json_t *c = control("/__sim/counters", NULL);
 	long long n = json_integer_value(json_object_get(c, "total"));
 	json_decref(c);
 	return n;
@@ -297,7 +297,7 @@ static void errors_inside_tasks(void **state)
 	json_decref(data);
 
 	/* a task failing in the worker (knob) */
-	json_decref(control("/_sim/knobs", "{\"taskFailRate\":1}"));
+	json_decref(control("/__sim/knobs", "{\"taskFailRate\":1}"));
 	puq_pve_req_power(&r, "pve1", 9000, PUQ_PVE_STOP, 0, false);
 	run_task(&c, &r, &t, upid);
 	assert_false(t.ok);
@@ -372,21 +372,21 @@ static void faults(void **state)
 	struct puq_pve_req r;
 	conn(&c, NULL, NULL, NULL);
 
-	json_decref(control("/_sim/knobs", "{\"error500Rate\":1}"));
+	json_decref(control("/__sim/knobs", "{\"error500Rate\":1}"));
 	puq_pve_req_nodes(&r);
 	assert_int_equal(call(&c, &r, NULL), -PUQ_EPVE);
 	assert_int_equal(err.http_status, 500);
 	assert_non_null(strstr(err.text, "simulated internal error"));
 
 	/* no answer at all: the client's timeout ends it */
-	json_decref(control("/_sim/knobs", "{\"error500Rate\":0,\"timeoutRate\":1}"));
+	json_decref(control("/__sim/knobs", "{\"error500Rate\":0,\"timeoutRate\":1}"));
 	c.timeout_ms = 300;
 	puq_pve_req_nodes(&r);
 	assert_int_equal(call(&c, &r, NULL), -PUQ_ETIMEOUT);
 	assert_non_null(strstr(err.text, "did not answer"));
 
 	/* latency beyond the timeout */
-	json_decref(control("/_sim/knobs", "{\"timeoutRate\":0,\"latencyMs\":600}"));
+	json_decref(control("/__sim/knobs", "{\"timeoutRate\":0,\"latencyMs\":600}"));
 	puq_pve_req_nodes(&r);
 	assert_int_equal(call(&c, &r, NULL), -PUQ_ETIMEOUT);
 	c.timeout_ms = 10000;
@@ -394,7 +394,7 @@ static void faults(void **state)
 	assert_int_equal(call(&c, &r, NULL), 0);
 
 	/* executed, but the answer is lost: an error for the client, a call for the server */
-	json_decref(control("/_sim/knobs", "{\"latencyMs\":0,\"lostAnswerRate\":1}"));
+	json_decref(control("/__sim/knobs", "{\"latencyMs\":0,\"lostAnswerRate\":1}"));
 	long long before = counter("POST /nodes/{node}/qemu/{vmid}/status/start");
 	puq_pve_req_power(&r, "pve1", 9000, PUQ_PVE_START, 0, false);
 	assert_int_equal(call(&c, &r, NULL), -PUQ_EHTTP);
@@ -405,7 +405,7 @@ static void faults(void **state)
 	assert_true(after >= before + 1 && after <= before + 2);
 
 	/* before pve-http-server 5.2.0 the text is only in the reason phrase */
-	json_decref(control("/_sim/knobs", "{\"lostAnswerRate\":0,\"messageField\":false}"));
+	json_decref(control("/__sim/knobs", "{\"lostAnswerRate\":0,\"messageField\":false}"));
 	puq_pve_req_config_get(&r, "pve3", 4242, false);
 	assert_int_equal(call(&c, &r, NULL), -PUQ_EPVENOTFOUND);
 	assert_non_null(strstr(err.text, "qemu-server/4242.conf' does not exist"));

@@ -115,17 +115,17 @@ test('counters per endpoint and per VM, through the API and the control endpoint
 	await waitTask(sim, (await request(sim, 'POST', '/nodes/pve1/qemu/9001/clone', { form: { newid: 101 } })).body.data);
 	await request(sim, 'PUT', '/nodes/pve1/qemu/101/config', { form: { cores: 2 } });
 	await request(sim, 'PUT', '/nodes/pve1/qemu/101/config', { form: { memory: 4096 } });
-	const c = await control('/_sim/counters');
+	const c = await control('/__sim/counters');
 	assert.equal(c.endpoints['PUT /nodes/{node}/qemu/{vmid}/config'], 2);
 	assert.equal(c.vms['101']['PUT /nodes/{node}/qemu/{vmid}/config'], 2);
 	assert.equal(c.vms['9001']['POST /nodes/{node}/qemu/{vmid}/clone'], 1);
-	const vm = await control('/_sim/vm/101');
+	const vm = await control('/__sim/vm?vmid=101');
 	assert.equal(vm.config.cores, '2'); // the raw config file holds text
 	assert.equal(vm.node, 'pve1');
-	await control('/_sim/knobs', { latencyMs: 1 });
-	assert.equal((await control('/_sim/knobs')).latencyMs, 1);
-	await control('/_sim/reset', { knobs: { taskMs: 10 } });
-	assert.equal((await control('/_sim/counters')).total, 0);
+	await control('/__sim/knobs', { latencyMs: 1 });
+	assert.equal((await control('/__sim/knobs')).latencyMs, 1);
+	await control('/__sim/cluster/reset', { knobs: { taskMs: 10 } });
+	assert.equal((await control('/__sim/counters')).total, 0);
 	assert.equal(sim.cluster.vms.has(101), false);
 });
 
@@ -143,5 +143,7 @@ test('many concurrent connections are held', async () => {
 	const agent = new https.Agent({ keepAlive: true, maxSockets: 300 });
 	const all = await Promise.all(Array.from({ length: 300 }, () => request(sim, 'GET', '/cluster/nextid', { agent })));
 	assert.ok(all.every((r) => r.status === 200));
+	// the base's connection counters: all 300 were open at once
+	assert.ok(sim.base.stats().connections.max_open >= 256, JSON.stringify(sim.base.stats().connections));
 	agent.destroy();
 });

@@ -1,7 +1,9 @@
-// The Proxmox VE API simulator: an HTTPS (or HTTP) server on loopback that answers
-// /api2/json/... like pveproxy, over a simulated cluster (state.js).
+// The Proxmox VE API simulator: answers /api2/json/... like pveproxy, over a simulated
+// cluster (state.js), on the foundation's simulator base (tests/sim/lib/base.js: HTTPS
+// on loopback, latency and fault injection, connection counters, /__sim control).
 //
-// One request goes: fault injection (knobs: latency, 500s, no answer, lost answer) ->
+// One request goes: fault injection (knobs: latency, 500s, no answer, lost answer, set
+// as the base's rules) ->
 // route against the official schema (501 for unknown paths) -> authentication (API
 // token header, or ticket cookie + CSRF header on writes; failures answered 401 after
 // ~3 s like pveproxy) -> parameters decoded the way Proxmox decodes them (pairs split on
@@ -10,13 +12,12 @@
 // permission check (403) -> the handler. Errors carry the reason phrase and, from
 // pve-http-server 5.2.0 (knob messageField), "message" in the body; every answer >= 400
 // closes the connection. Counters per endpoint and per VM let tests assert exactly
-// which calls were made; /_sim/... is the control endpoint (counters, knobs, reset,
-// state), unauthenticated and loopback only.
+// which calls were made; /__sim/... is the control endpoint (the base's stats, log,
+// faults, latency, plus counters, knobs, cluster/reset and vm?vmid=N), unauthenticated and
+// loopback only.
 'use strict';
 
-const http = require('node:http');
-const https = require('node:https');
-
+const { Simulator } = require('../lib/base');
 const { Cluster, PveError, DEFAULT_KNOBS } = require('./state');
 const { load } = require('./schema');
 
@@ -27,7 +28,6 @@ const HANDLERS = {
 };
 
 const NO_AUTH = new Set(['POST /access/ticket']);
-const MAX_BODY = 1 << 20;
 
 // Proxmox's own x-www-form-urlencoded decoder (pve-http-server decode_urlencoded).
 function decodeForm(text) {
@@ -57,22 +57,64 @@ class ProxmoxSim {
 		this.cluster = options.cluster || new Cluster({ knobs: options.knobs, topology: options.topology });
 		this.counters = { total: 0, endpoints: {}, vms: {} };
 		this.log = [];
-		this.server = null;
+		// the foundation's simulator base serves, injects latency and faults, and keeps
+		// connection counters and its /__sim control; Proxmox's own protocol is here
+		const tls = options.tls !== false;
+		this.base = new Simulator({ name: 'proxmox', tls: tls ? { name: options.certName || 'proxmox' } : false,
+			port: options.port || 0, logLimit: 2000,
+			notFound: (ctx) => this.reply(501, { message: `Method '${ctx.method} ${ctx.path}' not implemented` }) });
+		this.base.route('*', /^\/api2\/json\//, (ctx) => this.api(ctx));
+		this.base.control('GET', 'counters', () => ({ json: this.counters }));
+		this.base.control('POST', 'counters/reset', () => ({ json: (this.resetCounters(), {}) }));
+		this.base.control('GET', 'knobs', () => ({ json: this.knobs }));
+		this.base.control('POST', 'knobs', (ctx) => ({ json: (this.setKnobs(ctx.body || {}), this.knobs) }));
+		this.base.control('POST', 'cluster/reset', (ctx) => ({ json: (this.reset(ctx.body || {}), {}) }));
+		this.base.control('GET', 'vm', (ctx) => ({ json: this.vmState(Number(ctx.query.vmid)) }));
+		this.applyFaultKnobs();
 	}
 
 	get knobs() {
 		return this.cluster.knobs;
 	}
 
+	get url() {
+		return this.base.url();
+	}
+
+	get port() {
+		return this.base.port;
+	}
+
 	setKnobs(k) {
 		const versionChanged = k.version !== undefined && Number(k.version) !== Number(this.cluster.knobs.version);
 		Object.assign(this.cluster.knobs, k);
 		if (versionChanged) this.cluster.schema = load(this.cluster.knobs.version);
+		this.applyFaultKnobs();
+	}
+
+	// The transport knobs become the base's latency and fault rules.
+	applyFaultKnobs() {
+		const k = this.cluster.knobs;
+		const api = '*';
+		this.base.clearLatency();
+		if (k.latencyMs > 0) this.base.setLatency({ fixed_ms: k.latencyMs, route: api });
+		const faults = [];
+		if (k.timeoutRate > 0) faults.push({ kind: 'timeout', probability: k.timeoutRate });
+		if (k.error500Rate > 0) {
+			const message = 'simulated internal error (knob error500Rate)';
+			faults.push({ kind: 'status', status: 500, probability: k.error500Rate, reason: message, close: true,
+				json: k.messageField ? { data: null, message: `${message}\n` } : { data: null } });
+		}
+		if (k.lostAnswerRate > 0) faults.push({ kind: 'lost', probability: k.lostAnswerRate });
+		this.base.setFaults(faults);
 	}
 
 	reset(options = {}) {
 		const fp = this.cluster.fingerprint;
-		this.cluster = new Cluster({ knobs: { ...DEFAULT_KNOBS, ...(this.options.knobs || {}), ...(options.knobs || {}) }, topology: options.topology || this.options.topology, fingerprint: fp });
+		this.cluster = new Cluster({ knobs: { ...DEFAULT_KNOBS, ...(this.options.knobs || {}), ...(options.knobs || {}) },
+			topology: options.topology || this.options.topology, fingerprint: fp });
+		this.base.reset();
+		this.applyFaultKnobs();
 		this.resetCounters();
 	}
 
@@ -95,78 +137,51 @@ class ProxmoxSim {
 		return this.counters.endpoints[`${method} ${schemaPath}`] || 0;
 	}
 
-	async start({ tls = true, port = 0, host = '127.0.0.1' } = {}) {
-		const handler = (req, res) => this.handle(req, res).catch((err) => {
-			if (!res.headersSent) this.send(res, 500, { message: `simulator bug: ${err.stack || err}` });
-		});
-		if (tls) {
+	vmState(vmid) {
+		this.cluster.settle();
+		const v = this.cluster.vms.get(vmid);
+		return v ? { vmid: v.vmid, node: v.node, status: v.status, config: v.config, snapshots: [...v.snapshots.keys()],
+			firewall: { options: v.firewall.options, ipsets: Object.fromEntries([...v.firewall.ipsets].map(([n, st]) => [n, [...st.entries.keys()]])),
+				rules: v.firewall.rules } } : null;
+	}
+
+	async start() {
+		const info = await this.base.start();
+		if (info.certPath) {
 			const { certificate } = require('../lib/tls');
 			this.tls = certificate(this.options.certName || 'proxmox');
 			this.cluster.fingerprint = this.tls.fingerprint;
-			this.server = https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler);
-		} else {
-			this.server = http.createServer(handler);
 		}
-		this.server.keepAliveTimeout = 30000;
-		this.server.headersTimeout = 35000;
-		this.server.maxConnections = 4096;
-		this.sockets = new Set();
-		this.server.on('connection', (s) => {
-			this.sockets.add(s);
-			s.on('close', () => this.sockets.delete(s));
-		});
-		await new Promise((resolve) => this.server.listen(port, host, resolve));
-		this.port = this.server.address().port;
-		this.url = `${tls ? 'https' : 'http'}://${host}:${this.port}`;
 		return this;
 	}
 
-	async close() {
-		if (!this.server) return;
-		for (const s of this.sockets) s.destroy();
-		await new Promise((resolve) => this.server.close(resolve));
-		this.server = null;
+	close() {
+		return this.base.stop();
 	}
 
-	send(res, status, { data = null, errors = null, message = null, total, empty = false, reason } = {}) {
-		res.statusCode = status;
-		res.statusMessage = reason || (status === 200 ? 'OK' : reasonOf(message || 'Error'));
-		res.setHeader('Server', 'pve-api-daemon/3.0');
-		res.setHeader('Cache-Control', 'max-age=0');
-		res.setHeader('Pragma', 'no-cache');
-		res.setHeader('Expires', new Date().toUTCString());
-		if (status >= 400) res.setHeader('Connection', 'close');
+	// A base reply in pveproxy's form: reason phrase, headers, {"data": ...} envelope.
+	reply(status, { data = null, errors = null, message = null, total, empty = false, reason } = {}) {
+		const headers = { server: 'pve-api-daemon/3.0', 'cache-control': 'max-age=0', pragma: 'no-cache',
+			expires: new Date().toUTCString() };
+		const out = { status, reason: reason || (status === 200 ? 'OK' : reasonOf(message || 'Error')), headers,
+			close: status >= 400 };
 		if (empty) {
-			res.end();
-			return;
+			out.body = '';
+			return out;
 		}
 		const body = { data };
 		if (errors) body.errors = errors;
 		if (status >= 400 && message && this.cluster.knobs.messageField) body.message = `${message}\n`;
 		if (total !== undefined) body.total = total;
-		res.setHeader('Content-Type', 'application/json;charset=UTF-8');
-		res.end(JSON.stringify(body));
-	}
-
-	readBody(req) {
-		return new Promise((resolve, reject) => {
-			const chunks = [];
-			let size = 0;
-			req.on('data', (c) => {
-				size += c.length;
-				if (size > MAX_BODY) reject(new PveError(413, 'Request Entity Too Large'));
-				else chunks.push(c);
-			});
-			req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-			req.on('error', reject);
-		});
+		out.json = body;
+		return out;
 	}
 
 	// Identity of the request, or throws a 401 error flagged for the delay.
-	authenticate(req, method) {
+	authenticate(headers, method) {
 		const c = this.cluster;
-		const cookie = /(?:^|;\s*)PVEAuthCookie=([^;]*)/.exec(req.headers.cookie || '');
-		const authz = req.headers.authorization || '';
+		const cookie = /(?:^|;\s*)PVEAuthCookie=([^;]*)/.exec(headers.cookie || '');
+		const authz = headers.authorization || '';
 		const authTicket = /(?:^|\s)PVEAuthCookie=([^;\s]*)/.exec(authz);
 		const ticketText = cookie ? decodeURIComponent(cookie[1]) : authTicket ? decodeURIComponent(authTicket[1]) : null;
 		const unauthorized = (text, delayed = true) => {
@@ -177,7 +192,7 @@ class ProxmoxSim {
 		if (ticketText) {
 			const t = c.tickets.get(ticketText);
 			if (!t || t.expires < c.now()) throw unauthorized('Authentication failed!');
-			if (method !== 'GET' && req.headers.csrfpreventiontoken !== t.csrf)
+			if (method !== 'GET' && headers.csrfpreventiontoken !== t.csrf)
 				throw unauthorized('Permission denied - invalid csrf token', false);
 			const who = c.identities.get(t.user);
 			return { who, user: t.user };
@@ -198,60 +213,21 @@ class ProxmoxSim {
 		throw unauthorized('No ticket', false);
 	}
 
-	async control(req, res, url) {
-		const body = req.method === 'POST' ? await this.readBody(req) : '';
-		const json = body ? JSON.parse(body) : {};
-		const reply = (obj) => {
-			res.setHeader('Content-Type', 'application/json');
-			res.end(JSON.stringify(obj));
-		};
-		const p = url.pathname;
-		if (p === '/_sim/counters') return reply(this.counters);
-		if (p === '/_sim/counters/reset') return reply((this.resetCounters(), {}));
-		if (p === '/_sim/knobs' && req.method === 'POST') return reply((this.setKnobs(json), this.knobs));
-		if (p === '/_sim/knobs') return reply(this.knobs);
-		if (p === '/_sim/reset') return reply((this.reset(json), {}));
-		if (p === '/_sim/log') return reply(this.log);
-		const vm = /^\/_sim\/vm\/(\d+)$/.exec(p);
-		if (vm) {
-			this.cluster.settle();
-			const v = this.cluster.vms.get(Number(vm[1]));
-			return reply(v ? { vmid: v.vmid, node: v.node, status: v.status, config: v.config, snapshots: [...v.snapshots.keys()],
-				firewall: { options: v.firewall.options, ipsets: Object.fromEntries([...v.firewall.ipsets].map(([n, s]) => [n, [...s.entries.keys()]])), rules: v.firewall.rules } } : null);
-		}
-		res.statusCode = 404;
-		return reply({ error: 'unknown control path' });
-	}
-
-	async handle(req, res) {
-		const url = new URL(req.url, 'http://sim');
-		if (url.pathname.startsWith('/_sim/')) return this.control(req, res, url);
+	async api(bctx) {
 		const k = this.cluster.knobs;
-		const method = req.method;
-		const bodyText = await this.readBody(req);
-		if (k.timeoutRate > 0 && Math.random() < k.timeoutRate) {
-			// never answer; the client must give up (the socket dies with the server)
-			this.log.push({ method, path: url.pathname, fault: 'timeout' });
-			return;
-		}
-		if (k.latencyMs > 0) await new Promise((r) => setTimeout(r, k.latencyMs));
-		if (k.error500Rate > 0 && Math.random() < k.error500Rate) {
-			this.log.push({ method, path: url.pathname, fault: '500' });
-			return this.send(res, 500, { message: 'simulated internal error (knob error500Rate)' });
-		}
-
+		const method = bctx.method;
+		const url = new URL(bctx.req.url, 'http://sim');
+		const bodyText = bctx.rawBody;
 		const rawPath = url.pathname.replace(/^\/api2\/json(?=\/)/, '');
-		if (rawPath === url.pathname) return this.send(res, 501, { message: `Method '${method} ${url.pathname}' not implemented` });
 		const route = this.cluster.schema.route(rawPath);
 		const info = route && this.cluster.schema.method(route.path, method);
 		const handler = route && HANDLERS[`${method} ${route.path}`];
-		if (!info || !handler) return this.send(res, 501, { message: `Method '${method} ${rawPath}' not implemented` });
+		if (!info || !handler) return this.reply(501, { message: `Method '${method} ${rawPath}' not implemented` });
 
-		let ctx;
 		try {
 			let auth = { who: null, user: 'root@pam' };
-			const tokenSent = /PVEAPIToken/.test(req.headers.authorization || '');
-			if (!NO_AUTH.has(`${method} ${route.path}`) || tokenSent) auth = this.authenticate(req, method);
+			const tokenSent = /PVEAPIToken/.test(bctx.headers.authorization || '');
+			if (!NO_AUTH.has(`${method} ${route.path}`) || tokenSent) auth = this.authenticate(bctx.headers, method);
 			if (auth.token && info.allowtoken === 0)
 				throw new PveError(403, `Permission check failed (URI '${rawPath}' not available with API token, need proper ticket.)`);
 
@@ -262,7 +238,7 @@ class ProxmoxSim {
 			let body = {};
 			let fromJson = false;
 			if (bodyText.length) {
-				if (/^application\/json/i.test(req.headers['content-type'] || '')) {
+				if (/^application\/json/i.test(bctx.headers['content-type'] || '')) {
 					try {
 						body = JSON.parse(bodyText);
 					} catch {
@@ -287,31 +263,24 @@ class ProxmoxSim {
 			this.count(method, route.path, values.vmid);
 			this.log.push({ method, path: route.path, vmid: values.vmid, params: values });
 			if (this.log.length > 2000) this.log.splice(0, 1000);
-			ctx = { cluster: this.cluster, p: values, who: auth.who, user: auth.user };
+			const ctx = { cluster: this.cluster, p: values, who: auth.who, user: auth.user };
 			const data = handler(ctx);
-			if (k.lostAnswerRate > 0 && Math.random() < k.lostAnswerRate) {
-				// done on the server, but the client never hears of it
-				this.log.push({ method, path: route.path, fault: 'lost-answer' });
-				req.socket.destroy();
-				return;
-			}
-			return this.send(res, 200, { data: data === undefined ? null : data, total: ctx.total });
+			return this.reply(200, { data: data === undefined ? null : data, total: ctx.total });
 		} catch (err) {
 			if (!(err instanceof PveError) && !err.status) throw err;
 			if (err.status === 401) {
 				// pveproxy answers failed authentication only after a pause
 				if (err.delayed !== false && k.authFailDelayMs > 0) await new Promise((r) => setTimeout(r, k.authFailDelayMs));
-				if (`${method} ${route.path}` === 'POST /access/ticket') return this.send(res, 401, { message: err.message });
-				return this.send(res, 401, { empty: true, reason: err.message });
+				if (`${method} ${route.path}` === 'POST /access/ticket') return this.reply(401, { message: err.message });
+				return this.reply(401, { empty: true, reason: err.message });
 			}
-			return this.send(res, err.status, { message: err.message, errors: err.errors });
+			return this.reply(err.status, { message: err.message, errors: err.errors });
 		}
 	}
 }
 
 async function startSim(options = {}) {
-	const sim = new ProxmoxSim(options);
-	return sim.start({ tls: options.tls !== false, port: options.port || 0 });
+	return new ProxmoxSim(options).start();
 }
 
 module.exports = { ProxmoxSim, startSim, decodeForm };
