@@ -25,8 +25,9 @@ final class AdminPagesTest extends HarnessTestCase
 
     public function testEveryNavigationPageRendersWithTheMenuAndVersion(): void
     {
+        // a page another release builds is checked by its own tests; here only for being a page
         $pages = ['home' => 'data-card="kvm_services"', 'ip_pools' => 'id="puqkvm-pools"',
-            'dns_zones' => 'later release', 'vm_management' => 'later release',
+            'dns_zones' => null, 'vm_management' => null,
             'settings_general' => 'Default Timeout', 'settings_cron' => 'Process Virtual Machines',
             'help' => 'Installing into WHMCS'];
         foreach ($pages as $action => $marker) {
@@ -34,7 +35,11 @@ final class AdminPagesTest extends HarnessTestCase
             $response = $this->handle($request);
             $this->assertSame(200, $response->status, $action);
             $html = $this->render($request, $response);
-            $this->assertStringContainsString($marker, $html, $action);
+            if ($marker !== null) {
+                $this->assertStringContainsString($marker, $html, $action);
+            }
+            $this->assertStringNotContainsString('puqkvm-error', $html, $action);
+            $this->assertStringNotContainsString('puqkvm-notice', $html, $action);
             $this->assertStringContainsString('v' . puqkvm_version() . '</span>', $html, $action);
             foreach (['IP Pools', 'DNS Zones', 'VM Management', 'General', 'Cron', 'Help'] as $label) {
                 $this->assertMatchesRegularExpression('#>\s*' . $label . '\s*</a>#', $html, "$action: $label");
