@@ -404,8 +404,14 @@ static void faults(void **state)
 	long long after = counter("POST /nodes/{node}/qemu/{vmid}/status/start");
 	assert_true(after >= before + 1 && after <= before + 2);
 
+	/* a connection reset before anything was done */
+	json_decref(control("/__sim/knobs", "{\"lostAnswerRate\":0,\"resetRate\":1}"));
+	puq_pve_req_nodes(&r);
+	assert_int_equal(call(&c, &r, NULL), -PUQ_EHTTP);
+	assert_non_null(strstr(err.text, "did not answer"));
+
 	/* before pve-http-server 5.2.0 the text is only in the reason phrase */
-	json_decref(control("/__sim/knobs", "{\"lostAnswerRate\":0,\"messageField\":false}"));
+	json_decref(control("/__sim/knobs", "{\"resetRate\":0,\"messageField\":false}"));
 	puq_pve_req_config_get(&r, "pve3", 4242, false);
 	assert_int_equal(call(&c, &r, NULL), -PUQ_EPVENOTFOUND);
 	assert_non_null(strstr(err.text, "qemu-server/4242.conf' does not exist"));

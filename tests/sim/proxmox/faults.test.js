@@ -70,6 +70,14 @@ test('a lost answer: executed on the server, the client sees the connection drop
 	assert.equal(conf.status, 200); // the clone happened
 });
 
+test('a connection reset: nothing executed, the client sees the reset', async () => {
+	sim.setKnobs({ resetRate: 1 });
+	await assert.rejects(request(sim, 'POST', '/nodes/pve1/qemu/9001/clone', { form: { newid: 101 } }), /ECONNRESET|socket hang up/);
+	sim.setKnobs({ resetRate: 0 });
+	assert.equal(sim.calls('POST', '/nodes/{node}/qemu/{vmid}/clone'), 0);
+	assert.equal(sim.cluster.vms.has(101), false);
+});
+
 test('authentication: no ticket, wrong secret, token-less endpoints, ticket + CSRF', async () => {
 	let r = await request(sim, 'GET', '/nodes', { token: null });
 	assert.equal(r.status, 401);

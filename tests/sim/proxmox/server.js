@@ -216,6 +216,12 @@ class ProxmoxSim {
 	async api(bctx) {
 		const k = this.cluster.knobs;
 		const method = bctx.method;
+		if (k.resetRate > 0 && Math.random() < k.resetRate) {
+			// the connection dies before anything is done (the base's "reset" fault
+			// cannot reset a TLS socket, so the socket is destroyed here)
+			bctx.req.socket.destroy();
+			return undefined;
+		}
 		const url = new URL(bctx.req.url, 'http://sim');
 		const bodyText = bctx.rawBody;
 		const rawPath = url.pathname.replace(/^\/api2\/json(?=\/)/, '');

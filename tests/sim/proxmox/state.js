@@ -33,6 +33,7 @@ const DEFAULT_KNOBS = {
 	error500Rate: 0,       // share of requests answered 500 before doing anything
 	timeoutRate: 0,        // share of requests never answered (the client must time out)
 	lostAnswerRate: 0,     // share executed but the connection dropped before the answer
+	resetRate: 0,          // share whose connection is reset before anything is done
 	taskMs: 30,            // default task duration
 	taskMsByType: {},      // e.g. {qmclone: 500}
 	taskFailRate: 0,       // share of tasks ending with an error exitstatus
