@@ -15,17 +15,25 @@ foreach (file('/proc/self/maps', FILE_IGNORE_NEW_LINES) as $line) {
         $ext = substr($line, strpos($line, '/'));
     }
 }
-$start = microtime(true) + 0.5; // both wait for the same moment, then migrate
-$child = sprintf('require %s; PuqKvm\Test\TestDb::attach(%s);
-    time_sleep_until(%F); echo json_encode(puqkvm_migrate());',
+// both children start, say so, and wait for one signal before they migrate
+$go = sys_get_temp_dir() . '/puqkvm-migrate-go-' . getmypid();
+$child = sprintf('require %s; PuqKvm\Test\TestDb::attach(%s); echo "ready\n";
+    while (!file_exists(%s)) { usleep(1000); } echo json_encode(puqkvm_migrate());',
     var_export(PuqKvm\Test\TestDb::root() . '/tests/lib/testdb.php', true),
-    var_export($db->name, true), $start);
+    var_export($db->name, true), var_export($go, true));
 
 $procs = [];
 foreach ([1, 2] as $i) {
-    $procs[$i] = proc_open([PHP_BINARY, '-n', '-d', "extension=$ext",
-        '-r', $child], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes[$i]);
+    $procs[$i] = proc_open([PHP_BINARY, '-n', '-d', "extension=$ext", '-r', $child],
+        [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes[$i]);
 }
+foreach ([1, 2] as $i) {
+    $line = fgets($pipes[$i][1]);
+    if ($line !== "ready\n") {
+        echo "process $i did not start: $line", stream_get_contents($pipes[$i][2]), "\n";
+    }
+}
+touch($go);
 $changes = [];
 foreach ([1, 2] as $i) {
     $out = stream_get_contents($pipes[$i][1]);
@@ -35,6 +43,7 @@ foreach ([1, 2] as $i) {
     echo "process $i: exit $status", $result === null ? " output: $out $err" : '', "\n";
     $changes[] = count($result['changes'] ?? []);
 }
+unlink($go);
 sort($changes);
 // one did all the work; the other waited for the lock and found nothing left
 $plan = puqkvm_migrate(dryRun: true);
