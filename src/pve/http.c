@@ -135,10 +135,12 @@ int puq_pve_call(struct puq_http_engine *e, struct puq_pve_conn *c,
 {
 	*data = NULL;
 	bool login = strcmp(puq_buf_cstr(&r->path), "/access/ticket") == 0;
+	bool relogged = false;
 	if (c->auth == PUQ_PVE_AUTH_TICKET && !c->ticket && !login) {
 		int rc = puq_pve_login(e, c, err);
 		if (rc)
 			return rc;
+		relogged = true;
 	}
 	for (size_t tried = 1;; tried++) {
 		struct puq_http_request *h;
@@ -158,6 +160,14 @@ int puq_pve_call(struct puq_http_engine *e, struct puq_pve_conn *c,
 		}
 		rc = puq_pve_http_result(c, resp, data, err);
 		puq_http_response_free(resp);
+		/* a ticket lives 2 h: an expired one is renewed once by logging in again */
+		if (rc == -PUQ_EAUTH && c->auth == PUQ_PVE_AUTH_TICKET && !login && !relogged) {
+			relogged = true;
+			if ((rc = puq_pve_login(e, c, err)) == 0) {
+				tried = 0;
+				continue;
+			}
+		}
 		return rc;
 	}
 }

@@ -363,6 +363,18 @@ static void auth_and_permissions(void **state)
 	assert_int_equal(call(&c, &r, NULL), 0);
 	assert_non_null(c.ticket);
 	assert_int_equal(counter("POST /access/ticket"), 1);
+	/* an expired ticket (2 h) is renewed once by logging in again */
+	c.ticket[strlen(c.ticket) - 2] ^= 1;
+	puq_pve_req_nodes(&r);
+	assert_int_equal(call(&c, &r, NULL), 0);
+	assert_int_equal(counter("POST /access/ticket"), 2);
+	puq_pve_conn_free(&c);
+
+	/* a wrong password: one failed login, no loop */
+	conn(&c, "auth=ticket", "root@pam", "wrong-password");
+	puq_pve_req_nodes(&r);
+	assert_int_equal(call(&c, &r, NULL), -PUQ_EAUTH);
+	assert_int_equal(counter("POST /access/ticket"), 3);
 	puq_pve_conn_free(&c);
 }
 
