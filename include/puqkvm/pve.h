@@ -4,7 +4,7 @@
  * A request builder turns arguments into a struct puq_pve_req (method, path below
  * /api2/json, query or form body); it never touches the network. The connection
  * (struct puq_pve_conn: API addresses, TLS trust, credentials, timeouts) turns a request
- * into an http request for the engine (puq_pve_http_request, pve_http.h); an
+ * into an http request for the engine (puq_pve_http_request, pve_conn.h); an
  * interpreter turns the answer into C values or a struct puq_error carrying the HTTP
  * status and Proxmox's own text. VM config parsing lives in pve_config.h.
  *
