@@ -17,6 +17,7 @@
 #endif
 
 #include "glue.h"
+#include "php_puqkvm.h" /* the TSRM cache the globals macro needs under ZTS */
 #include "puqkvm/store.h"
 
 struct db_globals {

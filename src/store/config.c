@@ -55,10 +55,10 @@ static bool has_control(const char *s)
 	return false;
 }
 
-/* "" gives 0 (the default); otherwise 1..65535 or -1. */
+/* "" and "0" give 0 (the default port); otherwise 1..65535, or -1 when invalid. */
 static long parse_port(const char *s)
 {
-	if (!*s)
+	if (!*s || strcmp(s, "0") == 0)
 		return 0;
 	for (const char *p = s; *p; p++)
 		if (!isdigit((unsigned char)*p))
