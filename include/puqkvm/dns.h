@@ -88,7 +88,7 @@ enum puq_dns_zone_field {
 #define PUQ_XX_ZF(id, key, label) PUQ_DNS_ZF_##id,
 	PUQ_DNS_ZONE_FIELDS(PUQ_XX_ZF)
 #undef PUQ_XX_ZF
-	PUQ_DNS_ZF__COUNT
+	    PUQ_DNS_ZF__COUNT
 };
 
 struct puq_dns_zone {
@@ -111,7 +111,8 @@ int puq_dns_zone_field_by_key(const char *key);
 void puq_dns_zone_init(struct puq_dns_zone *z);
 void puq_dns_zone_free(struct puq_dns_zone *z);
 /* Sets field f to a copy of value (NULL clears it). -PUQ_ENOMEM on failure. */
-int puq_dns_zone_set(struct puq_dns_zone *z, enum puq_dns_zone_field f, const char *value);
+int puq_dns_zone_set(struct puq_dns_zone *z, enum puq_dns_zone_field f,
+                     const char *value);
 /* Deep copy into dst (initialised by the call). */
 int puq_dns_zone_copy(struct puq_dns_zone *dst, const struct puq_dns_zone *src);
 /* Replaces every secret that is set with PUQ_DNS_KEEP (for lists and edit forms). */
@@ -123,8 +124,9 @@ int puq_dns_zone_mask(struct puq_dns_zone *z);
  * (initialised by the call, freed by the caller also on failure). Every problem is
  * reported as a field error of err; returns 0 or -PUQ_EVALIDATION.
  */
-int puq_dns_zone_validate(const struct puq_dns_zone *in, const struct puq_dns_zone *stored,
-	struct puq_dns_zone *out, struct puq_error *err);
+int puq_dns_zone_validate(const struct puq_dns_zone *in,
+                          const struct puq_dns_zone *stored, struct puq_dns_zone *out,
+                          struct puq_error *err);
 
 struct puq_dns_zones {
 	struct puq_dns_zone *items;
@@ -134,16 +136,17 @@ struct puq_dns_zones {
 void puq_dns_zones_free(struct puq_dns_zones *zs);
 
 /* Every zone ordered by id, secrets included (mask before display). */
-int puq_dns_zone_list(struct puq_db *db, struct puq_dns_zones *out, struct puq_error *err);
+int puq_dns_zone_list(struct puq_db *db, struct puq_dns_zones *out,
+                      struct puq_error *err);
 /* One zone; -PUQ_ENOTFOUND when there is none. out is initialised by the call. */
 int puq_dns_zone_get(struct puq_db *db, long long id, struct puq_dns_zone *out,
-	struct puq_error *err);
+                     struct puq_error *err);
 /* Validates and inserts; *id receives the new id. */
 int puq_dns_zone_create(struct puq_db *db, const struct puq_dns_zone *in, long long *id,
-	struct puq_error *err);
+                        struct puq_error *err);
 /* Validates against the stored zone and updates it (secrets kept on PUQ_DNS_KEEP/""). */
 int puq_dns_zone_update(struct puq_db *db, long long id, const struct puq_dns_zone *in,
-	struct puq_error *err);
+                        struct puq_error *err);
 int puq_dns_zone_delete(struct puq_db *db, long long id, struct puq_error *err);
 
 /* ---- names and matching ------------------------------------------------------------ */
@@ -160,10 +163,11 @@ enum puq_dns_name_kind {
  * result is not a valid name (empty label, label over 63, name over 253, characters
  * other than letters, digits, '-', '_' and '/' in reverse zones).
  */
-int puq_dns_name_normalize(const char *in, char out[PUQ_DNS_NAME_MAX], struct puq_error *err);
+int puq_dns_name_normalize(const char *in, char out[PUQ_DNS_NAME_MAX],
+                           struct puq_error *err);
 /* A host name as a record's content (letters, digits, '-', '_', at least two labels). */
 int puq_dns_hostname_normalize(const char *in, char out[PUQ_DNS_NAME_MAX],
-	struct puq_error *err);
+                               struct puq_error *err);
 enum puq_dns_name_kind puq_dns_name_kind(const char *name);
 /* Whether the record name (normalised) belongs in the zone (normalised), see above. */
 bool puq_dns_zone_matches(const char *zone, const char *name);
@@ -213,11 +217,16 @@ void puq_dns_records_free(struct puq_dns_records *rs);
  * ("fqdn", "main_ipv4", "main_ipv6", "addresses.<ip>") and nothing is produced.
  */
 int puq_dns_desired(const struct puq_dns_service *svc, struct puq_dns_records *out,
-	struct puq_error *err);
+                    struct puq_error *err);
 
 /* ---- operations -------------------------------------------------------------------- */
 
-enum puq_dns_op { PUQ_DNS_OP_CREATE, PUQ_DNS_OP_REFRESH, PUQ_DNS_OP_DELETE, PUQ_DNS_OP_RESYNC };
+enum puq_dns_op {
+	PUQ_DNS_OP_CREATE,
+	PUQ_DNS_OP_REFRESH,
+	PUQ_DNS_OP_DELETE,
+	PUQ_DNS_OP_RESYNC
+};
 
 const char *puq_dns_op_name(enum puq_dns_op op); /* "create", ... */
 
@@ -245,21 +254,22 @@ typedef void (*puq_dns_line_fn)(void *ctx, const struct puq_dns_line *line);
 /* What an operation needs besides its inputs. Everything is borrowed. */
 struct puq_dns_ctx {
 	struct puq_db *db;
-	struct puq_http_engine *http;  /* NULL = a libcurl engine for the call */
-	long timeout_ms;               /* per request; Settings → General; 0 = 60000 */
-	const char *cloudflare_api;    /* NULL = PUQ_DNS_CLOUDFLARE_API */
-	const struct puq_http_tls *tls; /* trust for provider endpoints; NULL = system store */
+	struct puq_http_engine *http; /* NULL = a libcurl engine for the call */
+	long timeout_ms;              /* per request; Settings → General; 0 = 60000 */
+	const char *cloudflare_api;   /* NULL = PUQ_DNS_CLOUDFLARE_API */
+	const struct puq_http_tls
+	    *tls; /* trust for provider endpoints; NULL = system store */
 	puq_dns_line_fn on_line;
 	void *line_ctx;
-	bool no_module_log;            /* tests of the pure path: skip tblmodulelog */
+	bool no_module_log; /* tests of the pure path: skip tblmodulelog */
 };
 
 struct puq_dns_report {
 	enum puq_dns_op op;
 	size_t services;
-	size_t ok;       /* RRset changes a zone accepted */
-	size_t failed;   /* RRset changes that failed */
-	size_t requests; /* HTTP requests made */
+	size_t ok;            /* RRset changes a zone accepted */
+	size_t failed;        /* RRset changes that failed */
+	size_t requests;      /* HTTP requests made */
 	struct puq_buf lines; /* every line, '\n'-terminated */
 };
 
@@ -276,15 +286,16 @@ void puq_dns_report_free(struct puq_dns_report *r);
  * for invalid input (nothing stored) or a database failure.
  */
 int puq_dns_create(const struct puq_dns_ctx *ctx, const struct puq_dns_service *svcs,
-	size_t n, struct puq_dns_report *report, struct puq_error *err);
+                   size_t n, struct puq_dns_report *report, struct puq_error *err);
 int puq_dns_refresh(const struct puq_dns_ctx *ctx, const struct puq_dns_service *svcs,
-	size_t n, struct puq_dns_report *report, struct puq_error *err);
+                    size_t n, struct puq_dns_report *report, struct puq_error *err);
 int puq_dns_delete(const struct puq_dns_ctx *ctx, const long long *service_ids, size_t n,
-	struct puq_dns_report *report, struct puq_error *err);
+                   struct puq_dns_report *report, struct puq_error *err);
 int puq_dns_resync(const struct puq_dns_ctx *ctx, const struct puq_dns_service *svcs,
-	size_t n, struct puq_dns_report *report, struct puq_error *err);
+                   size_t n, struct puq_dns_report *report, struct puq_error *err);
 
-/* ---- the Test button ---------------------------------------------------------------- */
+/* ---- the Test button ----------------------------------------------------------------
+ */
 
 struct puq_dns_test_result {
 	bool ok;
@@ -298,11 +309,13 @@ struct puq_dns_test_result {
  * only when the check could not be attempted (out of memory).
  */
 int puq_dns_zone_test(const struct puq_dns_ctx *ctx, const struct puq_dns_zone *zone,
-	struct puq_dns_test_result *res, struct puq_error *err);
+                      struct puq_dns_test_result *res, struct puq_error *err);
 
-/* ---- the legacy dns.php endpoint ------------------------------------------------------ */
+/* ---- the legacy dns.php endpoint ------------------------------------------------------
+ */
 
-/* ---- legacy import ------------------------------------------------------------------- */
+/* ---- legacy import -------------------------------------------------------------------
+ */
 
 struct puq_dns_import_report {
 	bool dry_run;
@@ -320,8 +333,8 @@ void puq_dns_import_report_free(struct puq_dns_import_report *r);
  * (README "Legacy import" documents the mapping). One transaction; with dry_run it is
  * rolled back and the report says what would happen. Running it again imports nothing.
  */
-int puq_dns_import_legacy(struct puq_db *db, bool dry_run, struct puq_dns_import_report *report,
-	struct puq_error *err);
+int puq_dns_import_legacy(struct puq_db *db, bool dry_run,
+                          struct puq_dns_import_report *report, struct puq_error *err);
 /* The data step registered in src/store/schema.c (the import, for real, once). */
 int puq_dns_schema_import(struct puq_db *db, struct puq_error *err);
 

@@ -27,10 +27,10 @@
 /* The desired state of one RRset in one zone. */
 struct puq_dns_change {
 	enum puq_dns_rtype type;
-	const char *name;             /* owner name, normalised (borrowed from the plan) */
-	const char *const *contents;  /* the complete RRset; ncontents 0 = remove the RRset */
+	const char *name;            /* owner name, normalised (borrowed from the plan) */
+	const char *const *contents; /* the complete RRset; ncontents 0 = remove the RRset */
 	size_t ncontents;
-	size_t rrset;                 /* index of the RRset in the plan (for the caller) */
+	size_t rrset; /* index of the RRset in the plan (for the caller) */
 };
 
 enum puq_dns_result_state { PUQ_DNS_PENDING = 0, PUQ_DNS_DONE_OK, PUQ_DNS_DONE_ERR };
@@ -62,8 +62,8 @@ struct puq_dns_job {
 	void *state;                    /* the driver's own, freed by its end() */
 	bool started;
 	bool finished;
-	size_t inflight;                /* calls sent and not answered (run.c) */
-	size_t requests;                /* calls made so far */
+	size_t inflight; /* calls sent and not answered (run.c) */
+	size_t requests; /* calls made so far */
 	/* changes resolved since the runner last looked: reported as lines in this order */
 	size_t *resolved;
 	size_t nresolved;
@@ -94,13 +94,14 @@ struct puq_dns_driver {
 	int (*next)(struct puq_dns_job *job, struct puq_dns_calls *out);
 	/* Reads the answer to a call made by next(). resp->status 0 = transport failure. */
 	void (*interpret)(struct puq_dns_job *job, const struct puq_dns_call *call,
-		const struct puq_http_response *resp);
+	                  const struct puq_http_response *resp);
 	void (*end)(struct puq_dns_job *job);
 	/* The Test button: one request, and its reading. */
 	struct puq_http_request *(*test_request)(const struct puq_dns_zone *zone,
-		const struct puq_dns_endpoint *ep);
+	                                         const struct puq_dns_endpoint *ep);
 	void (*test_interpret)(const struct puq_dns_zone *zone,
-		const struct puq_http_response *resp, struct puq_dns_test_result *res);
+	                       const struct puq_http_response *resp,
+	                       struct puq_dns_test_result *res);
 };
 
 extern const struct puq_dns_driver puq_dns_driver_powerdns;
@@ -109,11 +110,13 @@ extern const struct puq_dns_driver puq_dns_driver_hestiacp;
 
 const struct puq_dns_driver *puq_dns_driver_for(enum puq_dns_provider p);
 
-/* ---- job helpers (job.c) ------------------------------------------------------------- */
+/* ---- job helpers (job.c) -------------------------------------------------------------
+ */
 
 /* Sets up a job over changes (the job takes the array); -PUQ_ENOMEM on failure. */
 int puq_dns_job_init(struct puq_dns_job *job, const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep, struct puq_dns_change *changes, size_t nchanges);
+                     const struct puq_dns_endpoint *ep, struct puq_dns_change *changes,
+                     size_t nchanges);
 void puq_dns_job_free(struct puq_dns_job *job);
 
 /* Marks change i OK (no-op when it already has a result). */
@@ -122,16 +125,20 @@ void puq_dns_job_ok(struct puq_dns_job *job, size_t i);
  * Marks change i failed with a message (printf), the request that failed and the
  * response (both may be NULL). Secrets of the zone are scrubbed from every text.
  */
-void puq_dns_job_fail(struct puq_dns_job *job, size_t i, const struct puq_http_request *req,
-	const struct puq_http_response *resp, const char *fmt, ...) PUQ_PRINTF(5, 6);
+void puq_dns_job_fail(struct puq_dns_job *job, size_t i,
+                      const struct puq_http_request *req,
+                      const struct puq_http_response *resp, const char *fmt, ...)
+    PUQ_PRINTF(5, 6);
 /* As puq_dns_job_fail for every change still pending (a zone-wide failure). */
 void puq_dns_job_fail_pending(struct puq_dns_job *job, const struct puq_http_request *req,
-	const struct puq_http_response *resp, const char *fmt, ...) PUQ_PRINTF(4, 5);
+                              const struct puq_http_response *resp, const char *fmt, ...)
+    PUQ_PRINTF(4, 5);
 bool puq_dns_job_all_done(const struct puq_dns_job *job);
 
 /* Appends a call for req (taking it; freed on failure). Returns the call or NULL. */
-struct puq_dns_call *puq_dns_calls_push(struct puq_dns_calls *calls, struct puq_dns_job *job,
-	struct puq_http_request *req, int what);
+struct puq_dns_call *puq_dns_calls_push(struct puq_dns_calls *calls,
+                                        struct puq_dns_job *job,
+                                        struct puq_http_request *req, int what);
 void puq_dns_calls_free(struct puq_dns_calls *calls);
 
 /*
@@ -160,9 +167,11 @@ void puq_dns_ranges_free(struct puq_dns_ranges *q);
 /* Copies src with every secret of zone (also URL-encoded) replaced by as many "*". */
 char *puq_dns_scrub(const struct puq_dns_zone *zone, const char *src, size_t len);
 /* Transport failure or status as a short text: "timeout: ...", "HTTP 502". */
-void puq_dns_describe_failure(const struct puq_http_response *resp, char *out, size_t outsz);
+void puq_dns_describe_failure(const struct puq_http_response *resp, char *out,
+                              size_t outsz);
 
-/* ---- planning (plan.c) ---------------------------------------------------------------- */
+/* ---- planning (plan.c) ----------------------------------------------------------------
+ */
 
 /* A stored desired-record row (see records_store.c). */
 struct puq_dns_row {
@@ -179,18 +188,18 @@ struct puq_dns_row {
 /* An RRset the operation reconciles, built from rows. */
 struct puq_dns_rrset {
 	enum puq_dns_rtype type;
-	const char *name;       /* borrowed from a row */
-	const char **contents;  /* owned array of borrowed strings; 0 = remove */
+	const char *name;      /* borrowed from a row */
+	const char **contents; /* owned array of borrowed strings; 0 = remove */
 	size_t ncontents;
-	size_t nzones;          /* matching zones */
-	size_t nok, nerr;       /* zone results */
-	char *error;            /* first error message (owned) */
+	size_t nzones;    /* matching zones */
+	size_t nok, nerr; /* zone results */
+	char *error;      /* first error message (owned) */
 };
 
 struct puq_dns_plan {
 	struct puq_dns_rrset *rrsets;
 	size_t nrrsets;
-	size_t *row_rrset; /* per row: its RRset */
+	size_t *row_rrset;        /* per row: its RRset */
 	struct puq_dns_job *jobs; /* one per zone with changes */
 	size_t njobs;
 };
@@ -201,13 +210,14 @@ struct puq_dns_plan {
  * matching zone. zones and rows must outlive the plan.
  */
 int puq_dns_plan_build(struct puq_dns_plan *plan, const struct puq_dns_zones *zones,
-	const struct puq_dns_row *rows, size_t nrows, const struct puq_dns_endpoint *ep,
-	struct puq_error *err);
+                       const struct puq_dns_row *rows, size_t nrows,
+                       const struct puq_dns_endpoint *ep, struct puq_error *err);
 /* Folds the job results into the RRsets (nok, nerr, error). */
 void puq_dns_plan_collect(struct puq_dns_plan *plan);
 void puq_dns_plan_free(struct puq_dns_plan *plan);
 
-/* ---- desired-record rows in the database (records_store.c) ------------------------------ */
+/* ---- desired-record rows in the database (records_store.c)
+ * ------------------------------ */
 
 struct puq_dns_rowset {
 	struct puq_dns_row *rows;
@@ -222,29 +232,31 @@ void puq_dns_rowset_free(struct puq_dns_rowset *rs);
  * an absent tombstone. With recs NULL every row of the service becomes absent.
  */
 int puq_dns_rows_store(struct puq_db *db, long long service_id,
-	const struct puq_dns_records *recs, struct puq_error *err);
+                       const struct puq_dns_records *recs, struct puq_error *err);
 /*
  * Loads the rows of the services (in_scope) and the rows of other services at the same
  * names (not in scope: they shape RRsets but are never changed).
  */
 int puq_dns_rows_load(struct puq_db *db, const long long *service_ids, size_t n,
-	struct puq_dns_rowset *out, struct puq_error *err);
+                      struct puq_dns_rowset *out, struct puq_error *err);
 /*
  * Records the outcome: in-scope rows whose RRset every matching zone accepted are
  * marked synced (present) or deleted (absent); the others keep the first error.
  */
 int puq_dns_rows_settle(struct puq_db *db, const struct puq_dns_rowset *rs,
-	const struct puq_dns_plan *plan, struct puq_error *err);
+                        const struct puq_dns_plan *plan, struct puq_error *err);
 
-/* ---- WHMCS module log (modlog.c) ------------------------------------------------------ */
+/* ---- WHMCS module log (modlog.c) ------------------------------------------------------
+ */
 
 /* Whether WHMCS records module calls (tblconfiguration ModuleDebugMode = "on"). */
 bool puq_dns_modlog_enabled(struct puq_db *db);
 /* One tblmodulelog row as logModuleCall writes it (module puq_proxmox_kvm). */
 int puq_dns_modlog_write(struct puq_db *db, const char *action, const char *request,
-	const char *response, const char *data, struct puq_error *err);
+                         const char *response, const char *data, struct puq_error *err);
 
-/* ---- running jobs (run.c) ---------------------------------------------------------------- */
+/* ---- running jobs (run.c)
+ * ---------------------------------------------------------------- */
 
 typedef void (*puq_dns_resolved_fn)(void *ctx, struct puq_dns_job *job, size_t change);
 
@@ -255,6 +267,6 @@ typedef void (*puq_dns_resolved_fn)(void *ctx, struct puq_dns_job *job, size_t c
  * engine could not be used (every pending change is then failed with that reason).
  */
 long puq_dns_run(struct puq_http_engine *http, struct puq_dns_job *jobs, size_t njobs,
-	puq_dns_resolved_fn resolved, void *ctx);
+                 puq_dns_resolved_fn resolved, void *ctx);
 
 #endif

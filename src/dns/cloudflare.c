@@ -13,7 +13,8 @@
  *     deleted. The operations go to the batch endpoint, at most CF_BATCH_OPS per call
  *     (the Free plan's limit); a batch is one transaction, so when Cloudflare refuses
  *     one (4xx) it is halved and resent until the refused RRset stands alone, and the
- *     rest is applied. Records written carry a comment naming the module.
+ *     rest is applied. Records written carry a comment naming the module. This phase
+ *     lives in cloudflare_batch.c.
  *
  * Errors are read from the envelope's errors[] (code first, status second, as
  * research/apis.md §2.2 advises). 401/403, an unknown zone id, 429 (which blocks every
@@ -24,67 +25,18 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "puqkvm/dns_driver.h"
+#include "cloudflare.h"
 #include "puqkvm/ip.h"
-
-#define CF_LOOKUP_NAMES 8    /* up to this many names: look each up, else list the zone */
-#define CF_PER_PAGE     5000 /* listing page size (research/apis.md §2.5: 5..5000) */
-#define CF_BATCH_OPS    200  /* operations per batch call (Free plan limit) */
-#define CF_COMMENT      "managed by puqkvm (WHMCS Proxmox KVM)"
-
-enum { CF_LOOKUP = 1, CF_BATCH, CF_TEST };
-
-struct cf_record {
-	char *id;
-	char *content;
-	size_t change; /* the change whose RRset it belongs to */
-	bool keep;
-};
-
-enum cf_op_kind { CF_DELETE, CF_PATCH, CF_POST };
-
-struct cf_op {
-	enum cf_op_kind kind;
-	size_t change;
-	const char *id;      /* DELETE/PATCH: borrowed from a cf_record */
-	const char *content; /* PATCH/POST: borrowed from the change */
-};
-
-struct cf_query {
-	char *query; /* "name=..." or "type=..." */
-	long page;
-};
-
-/* A change's (type, name), sorted, to find the RRset a listed record belongs to. */
-struct cf_key {
-	int type;
-	const char *name;
-	size_t change;
-};
-
-struct cf_state {
-	int phase; /* CF_LOOKUP, then CF_BATCH */
-	bool stopped;
-	struct cf_query *queries; /* look-ups still to send */
-	size_t nqueries;
-	struct cf_key *order; /* changes sorted by (type, name) */
-	struct cf_record *records;
-	size_t nrecords, caprecords;
-	struct cf_op *ops;
-	size_t nops;
-	size_t *op_first, *op_count; /* per change */
-	size_t *active;              /* changes with operations, in order */
-	size_t nactive;
-	struct puq_dns_ranges batches; /* ranges over active[] */
-};
 
 /* ---- requests ---------------------------------------------------------------------- */
 
-static struct puq_http_request *new_request(const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep, const char *method, const char *path)
+struct puq_http_request *puq_dns_cf_request(const struct puq_dns_zone *zone,
+                                            const struct puq_dns_endpoint *ep,
+                                            const char *method, const char *path)
 {
 	struct puq_buf url = PUQ_BUF_INIT;
-	const char *base = ep && ep->cloudflare_api ? ep->cloudflare_api : PUQ_DNS_CLOUDFLARE_API;
+	const char *base =
+	    ep && ep->cloudflare_api ? ep->cloudflare_api : PUQ_DNS_CLOUDFLARE_API;
 	size_t blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
@@ -94,13 +46,13 @@ static struct puq_http_request *new_request(const struct puq_dns_zone *zone,
 	puq_buf_urlencode(&url, zid, strlen(zid));
 	puq_buf_puts(&url, path);
 	struct puq_http_request *req =
-		puq_buf_failed(&url) ? NULL : puq_http_request_new(method, puq_buf_cstr(&url));
+	    puq_buf_failed(&url) ? NULL : puq_http_request_new(method, puq_buf_cstr(&url));
 	puq_buf_free(&url);
 	if (!req)
 		return NULL;
 	char auth[1100];
 	snprintf(auth, sizeof(auth), "Bearer %s",
-		zone->f[PUQ_DNS_ZF_API_TOKEN] ? zone->f[PUQ_DNS_ZF_API_TOKEN] : "");
+	         zone->f[PUQ_DNS_ZF_API_TOKEN] ? zone->f[PUQ_DNS_ZF_API_TOKEN] : "");
 	int rc = puq_http_request_secret_header(req, "Authorization", auth);
 	memset(auth, 0, sizeof(auth));
 	if (rc < 0 || puq_http_request_header(req, "Accept", "application/json") < 0) {
@@ -125,13 +77,13 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
-static bool same_content(enum puq_dns_rtype type, const char *a, const char *b)
+bool puq_dns_cf_same_content(enum puq_dns_rtype type, const char *a, const char *b)
 {
 	if (type == PUQ_DNS_PTR)
 		return same_name(a, b);
 	struct puq_ip x, y;
 	if (puq_ip_parse_cstr(a, PUQ_IP_ANY, &x, NULL) == 0 &&
-		puq_ip_parse_cstr(b, PUQ_IP_ANY, &y, NULL) == 0)
+	    puq_ip_parse_cstr(b, PUQ_IP_ANY, &y, NULL) == 0)
 		return puq_ip_cmp(&x, &y) == 0;
 	return strcasecmp(a, b) == 0;
 }
@@ -146,7 +98,7 @@ static int cmp_key(const void *a, const void *b)
 
 /* The change whose RRset a listed record belongs to, or (size_t)-1. */
 static size_t find_change(const struct puq_dns_job *job, const struct cf_state *st,
-	int type, const char *name)
+                          int type, const char *name)
 {
 	size_t lo = 0, hi = job->nchanges;
 	size_t len = bare_len(name);
@@ -180,7 +132,8 @@ static int add_query(struct cf_state *st, const char *key, const char *value, lo
 	char *text = puq_buf_steal(&q);
 	if (!text)
 		return -PUQ_ENOMEM;
-	struct cf_query *items = PUQ_REALLOC(st->queries, (st->nqueries + 1) * sizeof(*items));
+	struct cf_query *items =
+	    PUQ_REALLOC(st->queries, (st->nqueries + 1) * sizeof(*items));
 	if (!items) {
 		PUQ_FREE(text);
 		return -PUQ_ENOMEM;
@@ -207,7 +160,8 @@ static int cf_begin(struct puq_dns_job *job)
 	if (!st->order || !st->op_first || !st->op_count || !st->active)
 		return -PUQ_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		st->order[i] = (struct cf_key){(int)job->changes[i].type, job->changes[i].name, i};
+		st->order[i] =
+		    (struct cf_key){(int)job->changes[i].type, job->changes[i].name, i};
 	qsort(st->order, n, sizeof(*st->order), cmp_key);
 
 	/* distinct names (changes are unique per (type, name), names may repeat) */
@@ -262,8 +216,8 @@ static void cf_end(struct puq_dns_job *job)
 }
 
 /* "Cloudflare error 81058: An identical record already exists." from the envelope. */
-static int envelope_error(const json_t *j, const struct puq_http_response *resp, char *out,
-	size_t outsz)
+int puq_dns_cf_envelope_error(const json_t *j, const struct puq_http_response *resp,
+                              char *out, size_t outsz)
 {
 	const json_t *errors = j ? json_object_get(j, "errors") : NULL;
 	const json_t *first = json_is_array(errors) ? json_array_get(errors, 0) : NULL;
@@ -286,8 +240,8 @@ static int envelope_error(const json_t *j, const struct puq_http_response *resp,
 }
 
 /* Zone-wide failures: the job stops. Returns true with the message in out. */
-static bool zone_failure(const struct puq_http_response *resp, int code, const char *text_in,
-	char *out, size_t outsz)
+bool puq_dns_cf_zone_failure(const struct puq_http_response *resp, int code,
+                             const char *text_in, char *out, size_t outsz)
 {
 	char text[400]; /* text_in may be out itself; leaves room for the status */
 	snprintf(text, sizeof(text), "%s", text_in);
@@ -298,13 +252,14 @@ static bool zone_failure(const struct puq_http_response *resp, int code, const c
 		return true;
 	}
 	if (resp->status == 429) {
-		snprintf(out, outsz, "Cloudflare rate limit reached (HTTP 429): every call is "
-		                     "refused for a few minutes; resync later");
+		snprintf(out, outsz,
+		         "Cloudflare rate limit reached (HTTP 429): every call is "
+		         "refused for a few minutes; resync later");
 		return true;
 	}
 	if (resp->status == 401 || resp->status == 403 || resp->status >= 500 ||
-		code == 7003 || code == 7000 || code == 6003 || code == 9106 || code == 9109 ||
-		code == 10000 || code == 1000) {
+	    code == 7003 || code == 7000 || code == 6003 || code == 9106 || code == 9109 ||
+	    code == 10000 || code == 1000) {
 		if (code) /* without an envelope the text names the status already */
 			snprintf(out, outsz, "%s (HTTP %ld)", text, resp->status);
 		else
@@ -314,7 +269,8 @@ static bool zone_failure(const struct puq_http_response *resp, int code, const c
 	return false;
 }
 
-static int remember(struct cf_state *st, const char *id, const char *content, size_t change)
+static int remember(struct cf_state *st, const char *id, const char *content,
+                    size_t change)
 {
 	if (st->nrecords == st->caprecords) {
 		size_t cap = st->caprecords ? st->caprecords * 2 : 16;
@@ -339,18 +295,21 @@ static int remember(struct cf_state *st, const char *id, const char *content, si
 }
 
 static void lookup_answer(struct puq_dns_job *job, const struct puq_dns_call *call,
-	const struct puq_http_response *resp)
+                          const struct puq_http_response *resp)
 {
 	struct cf_state *st = job->state;
 	char msg[512];
 	json_error_t jerr;
 	json_t *j = resp->body ? json_loadb(resp->body, resp->body_len, 0, &jerr) : NULL;
 	const json_t *result = j ? json_object_get(j, "result") : NULL;
-	if (resp->status != 200 || !json_is_array(result) || !puq_json_bool(j, "success", false)) {
-		int code = envelope_error(j, resp, msg, sizeof(msg));
-		if (!zone_failure(resp, code, msg, msg, sizeof(msg)) && resp->status == 200)
-			snprintf(msg, sizeof(msg), "Cloudflare answered the record listing without a "
-			                           "result list");
+	if (resp->status != 200 || !json_is_array(result) ||
+	    !puq_json_bool(j, "success", false)) {
+		int code = puq_dns_cf_envelope_error(j, resp, msg, sizeof(msg));
+		if (!puq_dns_cf_zone_failure(resp, code, msg, msg, sizeof(msg)) &&
+		    resp->status == 200)
+			snprintf(msg, sizeof(msg),
+			         "Cloudflare answered the record listing without a "
+			         "result list");
 		st->stopped = true;
 		puq_dns_job_fail_pending(job, call->req, resp, "%s", msg);
 		json_decref(j);
@@ -361,7 +320,8 @@ static void lookup_answer(struct puq_dns_job *job, const struct puq_dns_call *ca
 	json_array_foreach(result, i, rec)
 	{
 		const char *id = puq_json_str(rec, "id"), *name = puq_json_str(rec, "name");
-		const char *type = puq_json_str(rec, "type"), *content = puq_json_str(rec, "content");
+		const char *type = puq_json_str(rec, "type"),
+		           *content = puq_json_str(rec, "content");
 		int t = puq_dns_rtype_parse(type);
 		if (!id || !name || !content || t < 0)
 			continue;
@@ -376,12 +336,12 @@ static void lookup_answer(struct puq_dns_job *job, const struct puq_dns_call *ca
 	}
 	const json_t *info = json_object_get(j, "result_info");
 	long long page = 0, pages = 0;
-	if (info && puq_json_int(info, "page", &page) && puq_json_int(info, "total_pages", &pages) &&
-		page < pages && !st->stopped) {
+	if (info && puq_json_int(info, "page", &page) &&
+	    puq_json_int(info, "total_pages", &pages) && page < pages && !st->stopped) {
 		/* the query text of this call follows "?"; ask for the next page of it */
 		const char *q = strchr(call->req->url, '?');
 		struct cf_query *items =
-			q ? PUQ_REALLOC(st->queries, (st->nqueries + 1) * sizeof(*items)) : NULL;
+		    q ? PUQ_REALLOC(st->queries, (st->nqueries + 1) * sizeof(*items)) : NULL;
 		char *text = NULL;
 		if (items) {
 			st->queries = items;
@@ -400,185 +360,6 @@ static void lookup_answer(struct puq_dns_job *job, const struct puq_dns_call *ca
 	json_decref(j);
 }
 
-/* ---- phase 2: apply ---------------------------------------------------------------- */
-
-static int push_op(struct cf_state *st, enum cf_op_kind kind, size_t change, const char *id,
-	const char *content)
-{
-	struct cf_op *ops = PUQ_REALLOC(st->ops, (st->nops + 1) * sizeof(*ops));
-	if (!ops)
-		return -PUQ_ENOMEM;
-	st->ops = ops;
-	st->ops[st->nops++] = (struct cf_op){kind, change, id, content};
-	return 0;
-}
-
-/* Turns the looked-up records into operations and batches. */
-static int plan_ops(struct puq_dns_job *job)
-{
-	struct cf_state *st = job->state;
-	for (size_t c = 0; c < job->nchanges; c++) {
-		const struct puq_dns_change *ch = &job->changes[c];
-		if (job->results[c].state != PUQ_DNS_PENDING)
-			continue;
-		st->op_first[c] = st->nops;
-		/* which wanted contents exist already */
-		bool *have = PUQ_CALLOC(ch->ncontents ? ch->ncontents : 1, sizeof(bool));
-		if (!have)
-			return -PUQ_ENOMEM;
-		for (size_t r = 0; r < st->nrecords; r++) {
-			struct cf_record *rec = &st->records[r];
-			if (rec->change != c)
-				continue;
-			for (size_t k = 0; k < ch->ncontents; k++)
-				if (!have[k] && same_content(ch->type, rec->content, ch->contents[k])) {
-					have[k] = rec->keep = true;
-					break;
-				}
-		}
-		/* records with unwanted content: patch to a missing content, else delete */
-		size_t k = 0;
-		int rc = 0;
-		for (size_t r = 0; r < st->nrecords && rc == 0; r++) {
-			struct cf_record *rec = &st->records[r];
-			if (rec->change != c || rec->keep)
-				continue;
-			while (k < ch->ncontents && have[k])
-				k++;
-			if (k < ch->ncontents) {
-				have[k] = true;
-				rc = push_op(st, CF_PATCH, c, rec->id, ch->contents[k]);
-			} else {
-				rc = push_op(st, CF_DELETE, c, rec->id, NULL);
-			}
-		}
-		for (k = 0; k < ch->ncontents && rc == 0; k++)
-			if (!have[k])
-				rc = push_op(st, CF_POST, c, NULL, ch->contents[k]);
-		PUQ_FREE(have);
-		if (rc < 0)
-			return rc;
-		st->op_count[c] = st->nops - st->op_first[c];
-		if (st->op_count[c] == 0)
-			puq_dns_job_ok(job, c); /* already as wanted */
-		else
-			st->active[st->nactive++] = c;
-	}
-	/* batches of whole RRsets, at most CF_BATCH_OPS operations each */
-	size_t lo = 0, ops = 0;
-	for (size_t a = 0; a < st->nactive; a++) {
-		size_t n = st->op_count[st->active[a]];
-		if (ops > 0 && ops + n > CF_BATCH_OPS) {
-			if (puq_dns_ranges_add(&st->batches, lo, a, (size_t)-1) < 0)
-				return -PUQ_ENOMEM;
-			lo = a;
-			ops = 0;
-		}
-		ops += n;
-	}
-	if (st->nactive > lo && puq_dns_ranges_add(&st->batches, lo, st->nactive, (size_t)-1) < 0)
-		return -PUQ_ENOMEM;
-	return 0;
-}
-
-static json_t *op_json(const struct puq_dns_job *job, const struct cf_op *op)
-{
-	const struct puq_dns_change *ch = &job->changes[op->change];
-	switch (op->kind) {
-	case CF_DELETE:
-		return json_pack("{s:s}", "id", op->id);
-	case CF_PATCH:
-		return json_pack("{s:s, s:s, s:s}", "id", op->id, "content", op->content, "comment",
-			CF_COMMENT);
-	case CF_POST: {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s}", "type", puq_dns_rtype_name(ch->type),
-			"name", ch->name, "content", op->content, "ttl", 1, "comment", CF_COMMENT);
-		if (o && ch->type != PUQ_DNS_PTR) /* proxied exists for A/AAAA/CNAME only */
-			json_object_set_new(o, "proxied", json_false());
-		return o;
-	}
-	}
-	return NULL;
-}
-
-static int batch_call(struct puq_dns_job *job, struct puq_dns_calls *out,
-	const struct puq_dns_range *r)
-{
-	struct cf_state *st = job->state;
-	json_t *lists[3] = {json_array(), json_array(), json_array()};
-	for (size_t a = r->lo; a < r->hi; a++) {
-		size_t c = st->active[a];
-		for (size_t o = st->op_first[c]; o < st->op_first[c] + st->op_count[c]; o++)
-			json_array_append_new(lists[st->ops[o].kind], op_json(job, &st->ops[o]));
-	}
-	json_t *body = json_object();
-	static const char *const keys[3] = {"deletes", "patches", "posts"};
-	for (int k = 0; k < 3; k++) {
-		if (lists[k] && json_array_size(lists[k]) > 0)
-			json_object_set(body, keys[k], lists[k]);
-		json_decref(lists[k]);
-	}
-	struct puq_http_request *req =
-		body ? new_request(job->zone, job->ep, "POST", "/dns_records/batch") : NULL;
-	int rc = req ? puq_http_request_json(req, body) : -PUQ_ENOMEM;
-	json_decref(body);
-	if (rc < 0) {
-		puq_http_request_free(req);
-		return -PUQ_ENOMEM;
-	}
-	struct puq_dns_call *call = puq_dns_calls_push(out, job, req, CF_BATCH);
-	if (!call)
-		return -PUQ_ENOMEM;
-	call->lo = r->lo;
-	call->hi = r->hi;
-	return 0;
-}
-
-/* A refused single RRset whose refusal means "already as wanted". */
-static bool benign(const struct cf_state *st, size_t c, int code)
-{
-	bool only_posts = true, only_deletes = true;
-	for (size_t o = st->op_first[c]; o < st->op_first[c] + st->op_count[c]; o++) {
-		only_posts &= st->ops[o].kind == CF_POST;
-		only_deletes &= st->ops[o].kind == CF_DELETE;
-	}
-	return (code == 81058 && only_posts) || (code == 81044 && only_deletes);
-}
-
-static void batch_answer(struct puq_dns_job *job, const struct puq_dns_call *call,
-	const struct puq_http_response *resp)
-{
-	struct cf_state *st = job->state;
-	json_error_t jerr;
-	json_t *j = resp->body ? json_loadb(resp->body, resp->body_len, 0, &jerr) : NULL;
-	if (resp->status >= 200 && resp->status < 300 && puq_json_bool(j, "success", false)) {
-		for (size_t a = call->lo; a < call->hi; a++)
-			puq_dns_job_ok(job, st->active[a]);
-		json_decref(j);
-		return;
-	}
-	char msg[512];
-	int code = envelope_error(j, resp, msg, sizeof(msg));
-	json_decref(j);
-	if (zone_failure(resp, code, msg, msg, sizeof(msg))) {
-		st->stopped = true;
-		puq_dns_job_fail_pending(job, call->req, resp, "%s", msg);
-		return;
-	}
-	if (call->hi - call->lo > 1) {
-		if (puq_dns_ranges_split_front(&st->batches, call->lo, call->hi) < 0) {
-			st->stopped = true;
-			puq_dns_job_fail_pending(job, call->req, resp, "out of memory");
-		}
-		return;
-	}
-	size_t c = st->active[call->lo];
-	if (benign(st, c, code))
-		puq_dns_job_ok(job, c);
-	else
-		puq_dns_job_fail(job, c, call->req, resp, "%s (HTTP %ld)", msg, resp->status);
-}
-
 /* ---- the driver -------------------------------------------------------------------- */
 
 static int cf_next(struct puq_dns_job *job, struct puq_dns_calls *out)
@@ -590,8 +371,9 @@ static int cf_next(struct puq_dns_job *job, struct puq_dns_calls *out)
 		for (size_t i = 0; i < st->nqueries; i++) {
 			char path[1200];
 			snprintf(path, sizeof(path), "/dns_records?%s&per_page=%d&page=%ld",
-				st->queries[i].query, CF_PER_PAGE, st->queries[i].page);
-			struct puq_http_request *req = new_request(job->zone, job->ep, "GET", path);
+			         st->queries[i].query, CF_PER_PAGE, st->queries[i].page);
+			struct puq_http_request *req =
+			    puq_dns_cf_request(job->zone, job->ep, "GET", path);
 			struct puq_dns_call *call = puq_dns_calls_push(out, job, req, CF_LOOKUP);
 			if (!call)
 				return -PUQ_ENOMEM;
@@ -603,28 +385,28 @@ static int cf_next(struct puq_dns_job *job, struct puq_dns_calls *out)
 	}
 	if (st->phase == CF_LOOKUP) {
 		st->phase = CF_BATCH;
-		if (plan_ops(job) < 0)
+		if (puq_dns_cf_plan(job) < 0)
 			return -PUQ_ENOMEM;
 	}
 	struct puq_dns_range r;
 	if (!puq_dns_ranges_pop(&st->batches, &r))
 		return 0;
-	return batch_call(job, out, &r);
+	return puq_dns_cf_batch_call(job, out, &r);
 }
 
 static void cf_interpret(struct puq_dns_job *job, const struct puq_dns_call *call,
-	const struct puq_http_response *resp)
+                         const struct puq_http_response *resp)
 {
 	if (call->what == CF_LOOKUP)
 		lookup_answer(job, call, resp);
 	else
-		batch_answer(job, call, resp);
+		puq_dns_cf_batch_answer(job, call, resp);
 }
 
 static struct puq_http_request *cf_test_request(const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep)
+                                                const struct puq_dns_endpoint *ep)
 {
-	struct puq_http_request *req = new_request(zone, ep, "GET", "");
+	struct puq_http_request *req = puq_dns_cf_request(zone, ep, "GET", "");
 	if (req) {
 		req->timeout_ms = ep->timeout_ms;
 		req->tls = ep->tls;
@@ -633,16 +415,18 @@ static struct puq_http_request *cf_test_request(const struct puq_dns_zone *zone,
 }
 
 static void cf_test_interpret(const struct puq_dns_zone *zone,
-	const struct puq_http_response *resp, struct puq_dns_test_result *res)
+                              const struct puq_http_response *resp,
+                              struct puq_dns_test_result *res)
 {
 	res->ok = false;
 	res->http_status = resp->status;
 	json_error_t jerr;
 	json_t *j = resp->body ? json_loadb(resp->body, resp->body_len, 0, &jerr) : NULL;
 	const json_t *result = j ? json_object_get(j, "result") : NULL;
-	if (resp->status != 200 || !puq_json_bool(j, "success", false) || !json_is_object(result)) {
+	if (resp->status != 200 || !puq_json_bool(j, "success", false) ||
+	    !json_is_object(result)) {
 		char msg[400];
-		int code = envelope_error(j, resp, msg, sizeof(msg));
+		int code = puq_dns_cf_envelope_error(j, resp, msg, sizeof(msg));
 		(void)code;
 		snprintf(res->message, sizeof(res->message), "%s (HTTP %ld)", msg, resp->status);
 		json_decref(j);
@@ -655,28 +439,28 @@ static void cf_test_interpret(const struct puq_dns_zone *zone,
 	const char *want_account = zone->f[PUQ_DNS_ZF_ACCOUNT_ID];
 	if (!name || !same_name(name, zone->f[PUQ_DNS_ZF_ZONE])) {
 		snprintf(res->message, sizeof(res->message),
-			"Zone ID %s belongs to zone %s, not %s", zone->f[PUQ_DNS_ZF_ZONE_ID],
-			name ? name : "(unnamed)", zone->f[PUQ_DNS_ZF_ZONE]);
+		         "Zone ID %s belongs to zone %s, not %s", zone->f[PUQ_DNS_ZF_ZONE_ID],
+		         name ? name : "(unnamed)", zone->f[PUQ_DNS_ZF_ZONE]);
 	} else if (want_account && *want_account && account_id &&
-			   strcasecmp(account_id, want_account) != 0) {
+	           strcasecmp(account_id, want_account) != 0) {
 		snprintf(res->message, sizeof(res->message),
-			"zone %s belongs to account %s, not to the Account ID configured", name,
-			account_id);
+		         "zone %s belongs to account %s, not to the Account ID configured", name,
+		         account_id);
 	} else {
 		res->ok = true;
 		snprintf(res->message, sizeof(res->message), "zone %s found (%s)", name,
-			status ? status : "status unknown");
+		         status ? status : "status unknown");
 	}
 	json_decref(j);
 }
 
 const struct puq_dns_driver puq_dns_driver_cloudflare = {
-	.provider = PUQ_DNS_CLOUDFLARE,
-	.name = "cloudflare",
-	.begin = cf_begin,
-	.next = cf_next,
-	.interpret = cf_interpret,
-	.end = cf_end,
-	.test_request = cf_test_request,
-	.test_interpret = cf_test_interpret,
+    .provider = PUQ_DNS_CLOUDFLARE,
+    .name = "cloudflare",
+    .begin = cf_begin,
+    .next = cf_next,
+    .interpret = cf_interpret,
+    .end = cf_end,
+    .test_request = cf_test_request,
+    .test_interpret = cf_test_interpret,
 };

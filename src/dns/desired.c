@@ -21,7 +21,7 @@ void puq_dns_records_free(struct puq_dns_records *rs)
 }
 
 static int add_record(struct puq_dns_records *rs, size_t cap, enum puq_dns_rtype type,
-	const char *name, const char *content, const char *ip)
+                      const char *name, const char *content, const char *ip)
 {
 	/* a PTR name appears once: a repeated address is the same record */
 	for (size_t i = 0; i < rs->count; i++)
@@ -44,14 +44,15 @@ static bool given(const char *s)
 
 /* Parses a main address of the wanted family into canonical text. */
 static bool main_address(const char *text, enum puq_ip_family fam, const char *field,
-	struct puq_ip *ip, char out[PUQ_IP_TEXT_MAX], struct puq_error *err)
+                         struct puq_ip *ip, char out[PUQ_IP_TEXT_MAX],
+                         struct puq_error *err)
 {
 	struct puq_error sub;
 	puq_error_clear(&sub);
 	if (puq_ip_parse_cstr(text, fam, ip, &sub) < 0) {
 		puq_error_field(err, field, "%s is not a valid %s address: %s",
-			fam == PUQ_IP_V4 ? "The main IPv4" : "The main IPv6",
-			fam == PUQ_IP_V4 ? "IPv4" : "IPv6", sub.text);
+		                fam == PUQ_IP_V4 ? "The main IPv4" : "The main IPv6",
+		                fam == PUQ_IP_V4 ? "IPv4" : "IPv6", sub.text);
 		return false;
 	}
 	puq_ip_format(ip, PUQ_IP_CANONICAL, out);
@@ -59,7 +60,7 @@ static bool main_address(const char *text, enum puq_ip_family fam, const char *f
 }
 
 int puq_dns_desired(const struct puq_dns_service *svc, struct puq_dns_records *out,
-	struct puq_error *err)
+                    struct puq_error *err)
 {
 	out->items = NULL;
 	out->count = 0;
@@ -82,11 +83,11 @@ int puq_dns_desired(const struct puq_dns_service *svc, struct puq_dns_records *o
 
 	struct puq_ip ip4 = {0}, ip6 = {0};
 	char text4[PUQ_IP_TEXT_MAX] = "", text6[PUQ_IP_TEXT_MAX] = "";
-	if (given(svc->main_ipv4) && !main_address(svc->main_ipv4, PUQ_IP_V4, "main_ipv4", &ip4,
-			text4, err))
+	if (given(svc->main_ipv4) &&
+	    !main_address(svc->main_ipv4, PUQ_IP_V4, "main_ipv4", &ip4, text4, err))
 		bad = true;
-	if (given(svc->main_ipv6) && !main_address(svc->main_ipv6, PUQ_IP_V6, "main_ipv6", &ip6,
-			text6, err))
+	if (given(svc->main_ipv6) &&
+	    !main_address(svc->main_ipv6, PUQ_IP_V6, "main_ipv6", &ip6, text6, err))
 		bad = true;
 
 	bool need_fqdn = text4[0] || text6[0];
@@ -100,7 +101,7 @@ int puq_dns_desired(const struct puq_dns_service *svc, struct puq_dns_records *o
 		puq_error_clear(&sub);
 		if (!given(a->ip) || puq_ip_parse_cstr(a->ip, PUQ_IP_ANY, &ip, &sub) < 0) {
 			puq_error_field(err, field, "Not a valid IP address: %s",
-				given(a->ip) ? sub.text : "empty");
+			                given(a->ip) ? sub.text : "empty");
 			bad = true;
 			continue;
 		}
@@ -119,14 +120,16 @@ int puq_dns_desired(const struct puq_dns_service *svc, struct puq_dns_records *o
 		puq_ip_format(&ip, PUQ_IP_CANONICAL, canon);
 		puq_ip_ptr_name(&ip, ptr);
 		if (add_record(out, cap, PUQ_DNS_PTR, ptr, host, canon) > 0) {
-			puq_error_field(err, field, "The address is listed twice with different "
-			                            "rDNS hostnames");
+			puq_error_field(err, field,
+			                "The address is listed twice with different "
+			                "rDNS hostnames");
 			bad = true;
 		}
 	}
 	if (need_fqdn && !fqdn[0] && !puq_error_field_message(err, "fqdn")) {
-		puq_error_field(err, "fqdn", "The FQDN is required for A/AAAA records and for "
-		                             "addresses without an rDNS hostname");
+		puq_error_field(err, "fqdn",
+		                "The FQDN is required for A/AAAA records and for "
+		                "addresses without an rDNS hostname");
 		bad = true;
 	}
 	if (bad) {

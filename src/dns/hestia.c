@@ -32,17 +32,34 @@
 enum { HE_LIST = 1, HE_ADD, HE_DELETE, HE_TEST };
 
 /* HestiaCP's exit codes (func/main.sh), for messages. */
-static const char *const exit_names[] = {"OK", "E_ARGS", "E_INVALID", "E_NOTEXIST",
-	"E_EXISTS", "E_SUSPENDED", "E_UNSUSPENDED", "E_INUSE", "E_LIMIT", "E_PASSWORD",
-	"E_FORBIDEN", "E_DISABLED", "E_PARSING", "E_DISK", "E_LA", "E_CONNECT", "E_FTP", "E_DB",
-	"E_RRD", "E_UPDATE", "E_RESTART", "E_API_DISABLED"};
-static const char *const exit_texts[] = {"success", "not enough arguments",
-	"invalid object or argument", "object does not exist", "object already exists",
-	"object suspended", "already unsuspended", "in use", "package limit reached",
-	"wrong password or key", "forbidden", "subsystem disabled", "broken configuration",
-	"disk full", "load too high", "connection failed", "FTP not responding",
-	"DB not responding", "RRD failure", "update failed", "service restart failed",
-	"API disabled"};
+static const char *const exit_names[] = {
+    "OK",          "E_ARGS",        "E_INVALID", "E_NOTEXIST", "E_EXISTS",
+    "E_SUSPENDED", "E_UNSUSPENDED", "E_INUSE",   "E_LIMIT",    "E_PASSWORD",
+    "E_FORBIDEN",  "E_DISABLED",    "E_PARSING", "E_DISK",     "E_LA",
+    "E_CONNECT",   "E_FTP",         "E_DB",      "E_RRD",      "E_UPDATE",
+    "E_RESTART",   "E_API_DISABLED"};
+static const char *const exit_texts[] = {"success",
+                                         "not enough arguments",
+                                         "invalid object or argument",
+                                         "object does not exist",
+                                         "object already exists",
+                                         "object suspended",
+                                         "already unsuspended",
+                                         "in use",
+                                         "package limit reached",
+                                         "wrong password or key",
+                                         "forbidden",
+                                         "subsystem disabled",
+                                         "broken configuration",
+                                         "disk full",
+                                         "load too high",
+                                         "connection failed",
+                                         "FTP not responding",
+                                         "DB not responding",
+                                         "RRD failure",
+                                         "update failed",
+                                         "service restart failed",
+                                         "API disabled"};
 
 struct he_op {
 	int what; /* HE_ADD or HE_DELETE */
@@ -81,10 +98,13 @@ static void form_field(struct puq_buf *b, const char *key, const char *value)
 
 /* A command with its arguments; args end with NULL. */
 static struct puq_http_request *command(const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep, bool returncode, const char *cmd, const char **args)
+                                        const struct puq_dns_endpoint *ep,
+                                        bool returncode, const char *cmd,
+                                        const char **args)
 {
 	struct puq_buf url = PUQ_BUF_INIT, body = PUQ_BUF_INIT;
-	puq_buf_puts(&url, zone->f[PUQ_DNS_ZF_SERVER_URL] ? zone->f[PUQ_DNS_ZF_SERVER_URL] : "");
+	puq_buf_puts(&url,
+	             zone->f[PUQ_DNS_ZF_SERVER_URL] ? zone->f[PUQ_DNS_ZF_SERVER_URL] : "");
 	puq_buf_puts(&url, "api/");
 	const char *password = zone->f[PUQ_DNS_ZF_ADMIN_PASSWORD];
 	if (access_key(password)) {
@@ -104,7 +124,7 @@ static struct puq_http_request *command(const struct puq_dns_zone *zone,
 	if (!puq_buf_failed(&url) && !puq_buf_failed(&body))
 		req = puq_http_request_new("POST", puq_buf_cstr(&url));
 	if (req && puq_http_request_body(req, "application/x-www-form-urlencoded", body.data,
-				   body.len) < 0) {
+	                                 body.len) < 0) {
 		puq_http_request_free(req);
 		req = NULL;
 	}
@@ -134,15 +154,15 @@ static void failure_text(const struct puq_http_response *resp, char *out, size_t
 	if (resp->status == 200) /* the legacy mode's way of failing */
 		snprintf(out, outsz, "HestiaCP: %.*s", (int)(n > 300 ? 300 : n), resp->body);
 	else
-		snprintf(out, outsz, "HestiaCP: %.*s (HTTP %ld)", (int)(n > 300 ? 300 : n), resp->body,
-			resp->status);
+		snprintf(out, outsz, "HestiaCP: %.*s (HTTP %ld)", (int)(n > 300 ? 300 : n),
+		         resp->body, resp->status);
 }
 
 static void exit_text(long code, char *out, size_t outsz)
 {
 	if (code >= 0 && (size_t)code < PUQ_ARRAY_LEN(exit_names))
 		snprintf(out, outsz, "HestiaCP exit code %ld (%s: %s)", code, exit_names[code],
-			exit_texts[code]);
+		         exit_texts[code]);
 	else
 		snprintf(out, outsz, "HestiaCP exit code %ld", code);
 }
@@ -182,11 +202,11 @@ static bool same_value(enum puq_dns_rtype type, const char *have, const char *wa
 		return hl == wl && strncasecmp(have, want, hl) == 0;
 	struct puq_ip x, y;
 	return puq_ip_parse(have, hl, PUQ_IP_ANY, &x, NULL) == 0 &&
-		puq_ip_parse(want, wl, PUQ_IP_ANY, &y, NULL) == 0 && puq_ip_cmp(&x, &y) == 0;
+	       puq_ip_parse(want, wl, PUQ_IP_ANY, &y, NULL) == 0 && puq_ip_cmp(&x, &y) == 0;
 }
 
 static int push_op(struct he_state *st, int what, size_t change, const char *id,
-	const char *content)
+                   const char *content)
 {
 	struct he_op *ops = PUQ_REALLOC(st->ops, (st->nops + 1) * sizeof(*ops));
 	if (!ops)
@@ -221,14 +241,15 @@ static int plan_ops(struct puq_dns_job *job, const json_t *records)
 					continue;
 				char name[PUQ_DNS_NAME_MAX + 64];
 				full_name(record, zone, name, sizeof(name));
-				if (puq_dns_rtype_parse(type) != (int)ch->type || strcmp(name, ch->name) != 0)
+				if (puq_dns_rtype_parse(type) != (int)ch->type ||
+				    strcmp(name, ch->name) != 0)
 					continue; /* not this RRset */
 				bool wanted = false;
 				for (size_t k = 0; k < nwant && !wanted; k++)
 					if (!have[k] && same_value(ch->type, value, ch->contents[k]))
 						wanted = have[k] = true;
 				if (!wanted && pass == 1 &&
-					push_op(st, HE_DELETE, c, id ? id : key, NULL) < 0)
+				    push_op(st, HE_DELETE, c, id ? id : key, NULL) < 0)
 					return -PUQ_ENOMEM;
 			}
 			if (pass == 0)
@@ -288,7 +309,8 @@ static int he_next(struct puq_dns_job *job, struct puq_dns_calls *out)
 		return 0;
 	if (!st->listed) {
 		const char *args[] = {z->f[PUQ_DNS_ZF_USER], z->f[PUQ_DNS_ZF_ZONE], "json", NULL};
-		struct puq_http_request *req = command(z, job->ep, false, "v-list-dns-records", args);
+		struct puq_http_request *req =
+		    command(z, job->ep, false, "v-list-dns-records", args);
 		return puq_dns_calls_push(out, job, req, HE_LIST) ? 0 : -PUQ_ENOMEM;
 	}
 	while (st->next < st->nops && st->failed[st->ops[st->next].change])
@@ -308,12 +330,20 @@ static int he_next(struct puq_dns_job *job, struct puq_dns_calls *out)
 	if (op->what == HE_ADD) {
 		char record[PUQ_DNS_NAME_MAX];
 		relative_name(ch->name, z->f[PUQ_DNS_ZF_ZONE], record, sizeof(record));
-		const char *args[] = {z->f[PUQ_DNS_ZF_USER], z->f[PUQ_DNS_ZF_ZONE], record,
-			puq_dns_rtype_name(ch->type), op->content, "", "", restart, HESTIA_TTL, NULL};
+		const char *args[] = {z->f[PUQ_DNS_ZF_USER],
+		                      z->f[PUQ_DNS_ZF_ZONE],
+		                      record,
+		                      puq_dns_rtype_name(ch->type),
+		                      op->content,
+		                      "",
+		                      "",
+		                      restart,
+		                      HESTIA_TTL,
+		                      NULL};
 		req = command(z, job->ep, true, "v-add-dns-record", args);
 	} else {
-		const char *args[] = {z->f[PUQ_DNS_ZF_USER], z->f[PUQ_DNS_ZF_ZONE], op->id, restart,
-			NULL};
+		const char *args[] = {z->f[PUQ_DNS_ZF_USER], z->f[PUQ_DNS_ZF_ZONE], op->id,
+		                      restart, NULL};
 		req = command(z, job->ep, true, "v-delete-dns-record", args);
 	}
 	struct puq_dns_call *call = puq_dns_calls_push(out, job, req, op->what);
@@ -325,7 +355,7 @@ static int he_next(struct puq_dns_job *job, struct puq_dns_calls *out)
 }
 
 static void he_interpret(struct puq_dns_job *job, const struct puq_dns_call *call,
-	const struct puq_http_response *resp)
+                         const struct puq_http_response *resp)
 {
 	struct he_state *st = job->state;
 	char msg[512];
@@ -334,7 +364,7 @@ static void he_interpret(struct puq_dns_job *job, const struct puq_dns_call *cal
 		json_error_t jerr;
 		json_t *j = NULL;
 		if (resp->status == 200 && resp->body && resp->body_len &&
-			strncmp(resp->body, "Error", 5) != 0)
+		    strncmp(resp->body, "Error", 5) != 0)
 			j = json_loadb(resp->body, resp->body_len, 0, &jerr);
 		if (json_is_array(j) && json_array_size(j) == 0) { /* an empty zone */
 			json_decref(j);
@@ -342,8 +372,9 @@ static void he_interpret(struct puq_dns_job *job, const struct puq_dns_call *cal
 		}
 		if (!json_is_object(j)) {
 			if (resp->status == 200 && resp->body && strncmp(resp->body, "Error", 5) != 0)
-				snprintf(msg, sizeof(msg), "HestiaCP answered the record listing with "
-				                           "something that is not JSON");
+				snprintf(msg, sizeof(msg),
+				         "HestiaCP answered the record listing with "
+				         "something that is not JSON");
 			else
 				failure_text(resp, msg, sizeof(msg));
 			st->stopped = true;
@@ -384,8 +415,8 @@ static void he_interpret(struct puq_dns_job *job, const struct puq_dns_call *cal
 		}
 		st->failed[c] = true;
 		puq_dns_job_fail(job, c, call->req, resp, "%s on %s %s", msg,
-			op->what == HE_ADD ? "v-add-dns-record" : "v-delete-dns-record",
-			op->what == HE_ADD ? op->content : op->id);
+		                 op->what == HE_ADD ? "v-add-dns-record" : "v-delete-dns-record",
+		                 op->what == HE_ADD ? op->content : op->id);
 		return;
 	}
 	if (change_finished(st, c, call->lo + 1))
@@ -393,14 +424,15 @@ static void he_interpret(struct puq_dns_job *job, const struct puq_dns_call *cal
 }
 
 static struct puq_http_request *he_test_request(const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep)
+                                                const struct puq_dns_endpoint *ep)
 {
 	const char *args[] = {zone->f[PUQ_DNS_ZF_USER], "json", NULL};
 	return command(zone, ep, false, "v-list-dns-domains", args);
 }
 
 static void he_test_interpret(const struct puq_dns_zone *zone,
-	const struct puq_http_response *resp, struct puq_dns_test_result *res)
+                              const struct puq_http_response *resp,
+                              struct puq_dns_test_result *res)
 {
 	res->ok = false;
 	res->http_status = resp->status;
@@ -414,31 +446,31 @@ static void he_test_interpret(const struct puq_dns_zone *zone,
 		snprintf(res->message, sizeof(res->message), "%s", msg);
 		return;
 	}
-	const json_t *domain = json_is_object(j) ? json_object_get(j, zone->f[PUQ_DNS_ZF_ZONE])
-	                                         : NULL;
+	const json_t *domain =
+	    json_is_object(j) ? json_object_get(j, zone->f[PUQ_DNS_ZF_ZONE]) : NULL;
 	if (!domain) {
 		snprintf(res->message, sizeof(res->message),
-			"HestiaCP user %s has no DNS domain %s (%zu domains listed)",
-			zone->f[PUQ_DNS_ZF_USER], zone->f[PUQ_DNS_ZF_ZONE],
-			json_is_object(j) ? json_object_size(j) : 0);
+		         "HestiaCP user %s has no DNS domain %s (%zu domains listed)",
+		         zone->f[PUQ_DNS_ZF_USER], zone->f[PUQ_DNS_ZF_ZONE],
+		         json_is_object(j) ? json_object_size(j) : 0);
 	} else {
 		const char *records = puq_json_str(domain, "RECORDS");
 		const char *suspended = puq_json_str(domain, "SUSPENDED");
 		res->ok = !suspended || strcmp(suspended, "yes") != 0;
 		snprintf(res->message, sizeof(res->message), "zone %s found (%s records%s)",
-			zone->f[PUQ_DNS_ZF_ZONE], records ? records : "?",
-			res->ok ? "" : ", but the domain is suspended");
+		         zone->f[PUQ_DNS_ZF_ZONE], records ? records : "?",
+		         res->ok ? "" : ", but the domain is suspended");
 	}
 	json_decref(j);
 }
 
 const struct puq_dns_driver puq_dns_driver_hestiacp = {
-	.provider = PUQ_DNS_HESTIACP,
-	.name = "hestiacp",
-	.begin = he_begin,
-	.next = he_next,
-	.interpret = he_interpret,
-	.end = he_end,
-	.test_request = he_test_request,
-	.test_interpret = he_test_interpret,
+    .provider = PUQ_DNS_HESTIACP,
+    .name = "hestiacp",
+    .begin = he_begin,
+    .next = he_next,
+    .interpret = he_interpret,
+    .end = he_end,
+    .test_request = he_test_request,
+    .test_interpret = he_test_interpret,
 };

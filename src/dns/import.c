@@ -29,20 +29,24 @@
 
 /* Column (or JSON key) names each field was stored under, preferred first. */
 static const char *const zone_aliases[] = {"zone", "zone_name", "name", "domain", NULL};
-static const char *const type_aliases[] = {"type", "provider", "dns_type", "driver", NULL};
+static const char *const type_aliases[] = {"type", "provider", "dns_type", "driver",
+                                           NULL};
 static const char *const json_aliases[] = {"config", "settings", "credentials", "data",
-	"params", "options", NULL};
+                                           "params", "options",  NULL};
 static const char *const aliases[PUQ_DNS_ZF__COUNT][9] = {
-	[PUQ_DNS_ZF_ACCOUNT_ID] = {"account_id", "cf_account_id", "accountid", "account", NULL},
-	[PUQ_DNS_ZF_ZONE_ID] = {"zone_id", "cf_zone_id", "zoneid", NULL},
-	[PUQ_DNS_ZF_API_TOKEN] = {"api_token", "cf_api_token", "token", "api_key", "key", NULL},
-	[PUQ_DNS_ZF_SERVER_URL] = {"server_url", "server", "url", "api_url", "host", "hostname",
-		NULL},
-	[PUQ_DNS_ZF_ADMIN_USER] = {"admin_user", "admin", "admin_username", "username", "login",
-		NULL},
-	[PUQ_DNS_ZF_ADMIN_PASSWORD] = {"admin_password", "admin_pass", "password", "pass", NULL},
-	[PUQ_DNS_ZF_USER] = {"user", "hestia_user", "owner", "dns_user", NULL},
-	[PUQ_DNS_ZF_API_KEY] = {"api_key", "pdns_api_key", "key", "api_token", "token", NULL},
+    [PUQ_DNS_ZF_ACCOUNT_ID] = {"account_id", "cf_account_id", "accountid", "account",
+                               NULL},
+    [PUQ_DNS_ZF_ZONE_ID] = {"zone_id", "cf_zone_id", "zoneid", NULL},
+    [PUQ_DNS_ZF_API_TOKEN] = {"api_token", "cf_api_token", "token", "api_key", "key",
+                              NULL},
+    [PUQ_DNS_ZF_SERVER_URL] = {"server_url", "server", "url", "api_url", "host",
+                               "hostname", NULL},
+    [PUQ_DNS_ZF_ADMIN_USER] = {"admin_user", "admin", "admin_username", "username",
+                               "login", NULL},
+    [PUQ_DNS_ZF_ADMIN_PASSWORD] = {"admin_password", "admin_pass", "password", "pass",
+                                   NULL},
+    [PUQ_DNS_ZF_USER] = {"user", "hestia_user", "owner", "dns_user", NULL},
+    [PUQ_DNS_ZF_API_KEY] = {"api_key", "pdns_api_key", "key", "api_token", "token", NULL},
 };
 
 void puq_dns_import_report_init(struct puq_dns_import_report *r)
@@ -68,8 +72,8 @@ static void note(struct puq_dns_import_report *r, const char *fmt, ...)
 }
 
 /* A row's value for a field: a column, else a key of its JSON column. NULL if none. */
-static const char *value_of(const struct puq_db_rows *rows, size_t row, const json_t *json,
-	const char *const *names)
+static const char *value_of(const struct puq_db_rows *rows, size_t row,
+                            const json_t *json, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++) {
 		int col = puq_db_col(rows, names[i]);
@@ -111,7 +115,7 @@ static int import_rows(struct puq_db *db, void *arg, struct puq_error *err)
 	puq_buf_reset(&r->log);
 	struct puq_db_rows *rows = NULL;
 	int rc = puq_db_query(db, err, "SELECT COUNT(*) FROM `puq_proxmox_kvm_dns_zones`",
-		PUQ_NOARGS, &rows);
+	                      PUQ_NOARGS, &rows);
 	if (rc < 0)
 		return rc;
 	long long existing = puq_db_cell_int(rows, 0, 0, 0);
@@ -126,7 +130,8 @@ static int import_rows(struct puq_db *db, void *arg, struct puq_error *err)
 		return rc;
 	int idcol = puq_db_col(rows, "id");
 	for (size_t row = 0; row < rows->nrows && rc == 0; row++) {
-		long long legacy_id = idcol >= 0 ? puq_db_cell_int(rows, row, (size_t)idcol, 0) : 0;
+		long long legacy_id =
+		    idcol >= 0 ? puq_db_cell_int(rows, row, (size_t)idcol, 0) : 0;
 		json_t *json = NULL;
 		const char *jtext = value_of(rows, row, NULL, json_aliases);
 		json_error_t jerr;
@@ -140,15 +145,15 @@ static int import_rows(struct puq_db *db, void *arg, struct puq_error *err)
 		puq_dns_zone_init(&in);
 		in.provider = legacy_provider(value_of(rows, row, json, type_aliases));
 		if (in.provider == PUQ_DNS_NONE)
-			in.provider = (enum puq_dns_provider)-1; /* reported as a bad type */
+			in.provider = (enum puq_dns_provider) - 1; /* reported as a bad type */
 		const char *zone = value_of(rows, row, json, zone_aliases);
 		rc = puq_dns_zone_set(&in, PUQ_DNS_ZF_ZONE, zone);
 		for (int f = 0; f < PUQ_DNS_ZF__COUNT && rc == 0; f++) {
-			if (f == PUQ_DNS_ZF_ZONE || !puq_dns_zone_field_used(in.provider,
-											(enum puq_dns_zone_field)f))
+			if (f == PUQ_DNS_ZF_ZONE ||
+			    !puq_dns_zone_field_used(in.provider, (enum puq_dns_zone_field)f))
 				continue;
 			rc = puq_dns_zone_set(&in, (enum puq_dns_zone_field)f,
-				value_of(rows, row, json, aliases[f]));
+			                      value_of(rows, row, json, aliases[f]));
 		}
 		json_decref(json);
 		if (rc < 0) {
@@ -162,7 +167,8 @@ static int import_rows(struct puq_db *db, void *arg, struct puq_error *err)
 		int zrc = puq_dns_zone_create(db, &in, &id, &e);
 		if (zrc == -PUQ_EVALIDATION) {
 			r->rejected++;
-			note(r, "row %lld (%s): not imported:", legacy_id, zone ? zone : "no zone name");
+			note(r, "row %lld (%s): not imported:", legacy_id,
+			     zone ? zone : "no zone name");
 			for (size_t k = 0; k < e.nfields; k++)
 				note(r, "  %s: %s", e.fields[k].field, e.fields[k].message);
 		} else if (zrc < 0) {
@@ -170,8 +176,9 @@ static int import_rows(struct puq_db *db, void *arg, struct puq_error *err)
 			rc = zrc;
 		} else {
 			r->zones++;
-			note(r, "row %lld: %s zone %s%s", legacy_id, puq_dns_provider_label(in.provider),
-				zone, r->dry_run ? " would be imported" : " imported");
+			note(r, "row %lld: %s zone %s%s", legacy_id,
+			     puq_dns_provider_label(in.provider), zone,
+			     r->dry_run ? " would be imported" : " imported");
 		}
 		puq_dns_zone_free(&in);
 	}
@@ -183,15 +190,16 @@ static int import_rows(struct puq_db *db, void *arg, struct puq_error *err)
 	return rc;
 }
 
-int puq_dns_import_legacy(struct puq_db *db, bool dry_run, struct puq_dns_import_report *report,
-	struct puq_error *err)
+int puq_dns_import_legacy(struct puq_db *db, bool dry_run,
+                          struct puq_dns_import_report *report, struct puq_error *err)
 {
 	report->dry_run = dry_run;
 	struct puq_db_rows *rows = NULL;
-	int rc = puq_db_query(db, err,
-		"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
-		"AND table_name = ?",
-		PUQ_ARGS(PUQ_TEXT(LEGACY_TABLE)), &rows);
+	int rc = puq_db_query(
+	    db, err,
+	    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+	    "AND table_name = ?",
+	    PUQ_ARGS(PUQ_TEXT(LEGACY_TABLE)), &rows);
 	if (rc < 0)
 		return rc;
 	bool exists = puq_db_cell_int(rows, 0, 0, 0) > 0;

@@ -29,7 +29,8 @@ const struct puq_dns_driver *puq_dns_driver_for(enum puq_dns_provider p)
 }
 
 int puq_dns_job_init(struct puq_dns_job *job, const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep, struct puq_dns_change *changes, size_t nchanges)
+                     const struct puq_dns_endpoint *ep, struct puq_dns_change *changes,
+                     size_t nchanges)
 {
 	memset(job, 0, sizeof(*job));
 	job->zone = zone;
@@ -94,7 +95,7 @@ char *puq_dns_scrub(const struct puq_dns_zone *zone, const char *src, size_t len
 		for (int f = 0; zone && f < PUQ_DNS_ZF__COUNT; f++) {
 			const char *secret = zone->f[f];
 			if (!puq_dns_zone_field_secret((enum puq_dns_zone_field)f) || !secret ||
-				strlen(secret) < 4) /* a 1-3 character "secret" would shred the text */
+			    strlen(secret) < 4) /* a 1-3 character "secret" would shred the text */
 				continue;
 			size_t sl = strlen(secret);
 			const char *hit = find(src + pos, len - pos, secret, sl);
@@ -146,7 +147,7 @@ static void mask_form_secrets(char *body)
 }
 
 static char *describe_request(const struct puq_dns_zone *zone,
-	const struct puq_http_request *req)
+                              const struct puq_http_request *req)
 {
 	if (!req)
 		return NULL;
@@ -171,8 +172,9 @@ static char *describe_request(const struct puq_dns_zone *zone,
 	return clean;
 }
 
-static void fail_one(struct puq_dns_job *job, size_t i, const struct puq_http_request *req,
-	const struct puq_http_response *resp, const char *message)
+static void fail_one(struct puq_dns_job *job, size_t i,
+                     const struct puq_http_request *req,
+                     const struct puq_http_response *resp, const char *message)
 {
 	if (i >= job->nchanges || job->results[i].state != PUQ_DNS_PENDING)
 		return;
@@ -188,8 +190,9 @@ static void fail_one(struct puq_dns_job *job, size_t i, const struct puq_http_re
 	resolved(job, i);
 }
 
-void puq_dns_job_fail(struct puq_dns_job *job, size_t i, const struct puq_http_request *req,
-	const struct puq_http_response *resp, const char *fmt, ...)
+void puq_dns_job_fail(struct puq_dns_job *job, size_t i,
+                      const struct puq_http_request *req,
+                      const struct puq_http_response *resp, const char *fmt, ...)
 {
 	char message[512];
 	va_list ap;
@@ -200,7 +203,7 @@ void puq_dns_job_fail(struct puq_dns_job *job, size_t i, const struct puq_http_r
 }
 
 void puq_dns_job_fail_pending(struct puq_dns_job *job, const struct puq_http_request *req,
-	const struct puq_http_response *resp, const char *fmt, ...)
+                              const struct puq_http_response *resp, const char *fmt, ...)
 {
 	char message[512];
 	va_list ap;
@@ -219,8 +222,9 @@ bool puq_dns_job_all_done(const struct puq_dns_job *job)
 	return true;
 }
 
-struct puq_dns_call *puq_dns_calls_push(struct puq_dns_calls *calls, struct puq_dns_job *job,
-	struct puq_http_request *req, int what)
+struct puq_dns_call *puq_dns_calls_push(struct puq_dns_calls *calls,
+                                        struct puq_dns_job *job,
+                                        struct puq_http_request *req, int what)
 {
 	if (!req)
 		return NULL;
@@ -252,19 +256,20 @@ void puq_dns_calls_free(struct puq_dns_calls *calls)
 	memset(calls, 0, sizeof(*calls));
 }
 
-void puq_dns_describe_failure(const struct puq_http_response *resp, char *out, size_t outsz)
+void puq_dns_describe_failure(const struct puq_http_response *resp, char *out,
+                              size_t outsz)
 {
 	if (!resp) {
 		snprintf(out, outsz, "no response");
 	} else if (resp->status == 0) {
 		const char *what = resp->error == PUQ_ETIMEOUT ? "timed out"
-		                 : resp->error == PUQ_ETLS     ? "TLS verification failed"
+		                   : resp->error == PUQ_ETLS   ? "TLS verification failed"
 		                                               : "connection failed";
 		snprintf(out, outsz, "%s%s%s", what, resp->error_text[0] ? ": " : "",
-			resp->error_text);
+		         resp->error_text);
 	} else {
 		snprintf(out, outsz, "HTTP %ld%s%s", resp->status, resp->reason ? " " : "",
-			resp->reason ? resp->reason : "");
+		         resp->reason ? resp->reason : "");
 	}
 }
 

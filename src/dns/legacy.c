@@ -45,7 +45,7 @@ static bool parse_entry(const char *entry, struct puq_ip *net, unsigned *prefix)
 		char *end = NULL;
 		long p = strtol(slash + 1, &end, 10);
 		if (!slash[1] || *end || !isdigit((unsigned char)slash[1]) ||
-			!puq_ip_prefix_valid(net->family, (int)p))
+		    !puq_ip_prefix_valid(net->family, (int)p))
 			return false;
 		*prefix = (unsigned)p;
 	}
@@ -75,7 +75,7 @@ bool puq_dns_allowlist_allows(const char *allowlist, const char *client_ip)
 		struct puq_ip net;
 		unsigned prefix;
 		if (parse_entry(entry, &net, &prefix) && net.family == client.family &&
-			puq_ip_contains(&net, prefix, &client))
+		    puq_ip_contains(&net, prefix, &client))
 			return true;
 	}
 	return false;
@@ -85,13 +85,16 @@ int puq_dns_legacy_map(struct puq_db *db, json_t **out, struct puq_error *err)
 {
 	*out = NULL;
 	struct puq_db_rows *rows = NULL;
-	int rc = puq_db_query(db, err,
-		"SELECT (SELECT f.`name` FROM `puq_proxmox_kvm_dns_records` f WHERE f.`service_id` = "
-		"r.`service_id` AND f.`type` IN ('A', 'AAAA') AND f.`state` = 'present' ORDER BY "
-		"f.`type` LIMIT 1) AS `forward`, r.`ip`, r.`content` FROM "
-		"`puq_proxmox_kvm_dns_records` r WHERE r.`type` = 'PTR' AND r.`state` = 'present' "
-		"ORDER BY r.`service_id`, r.`id`",
-		PUQ_NOARGS, &rows);
+	int rc = puq_db_query(
+	    db, err,
+	    "SELECT (SELECT f.`name` FROM `puq_proxmox_kvm_dns_records` f WHERE "
+	    "f.`service_id` = "
+	    "r.`service_id` AND f.`type` IN ('A', 'AAAA') AND f.`state` = 'present' ORDER BY "
+	    "f.`type` LIMIT 1) AS `forward`, r.`ip`, r.`content` FROM "
+	    "`puq_proxmox_kvm_dns_records` r WHERE r.`type` = 'PTR' AND r.`state` = "
+	    "'present' "
+	    "ORDER BY r.`service_id`, r.`id`",
+	    PUQ_NOARGS, &rows);
 	if (rc < 0)
 		return rc;
 	json_t *list = json_array();
@@ -100,8 +103,8 @@ int puq_dns_legacy_map(struct puq_db *db, json_t **out, struct puq_error *err)
 		const char *reverse = puq_db_cell(rows, r, 2);
 		if (!forward || !*forward || !ip || !*ip || !reverse || !*reverse)
 			continue;
-		json_array_append_new(list,
-			json_pack("{s:s, s:s, s:s}", "forward", forward, "ip", ip, "reverse", reverse));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "forward", forward, "ip",
+		                                      ip, "reverse", reverse));
 	}
 	puq_db_rows_free(rows);
 	if (!list)

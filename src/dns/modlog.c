@@ -17,9 +17,10 @@ bool puq_dns_modlog_enabled(struct puq_db *db)
 	struct puq_db_rows *rows = NULL;
 	struct puq_error err;
 	puq_error_clear(&err);
-	if (puq_db_query(db, &err,
-			"SELECT `value` FROM `tblconfiguration` WHERE `setting` = 'ModuleDebugMode'",
-			PUQ_NOARGS, &rows) < 0)
+	if (puq_db_query(
+	        db, &err,
+	        "SELECT `value` FROM `tblconfiguration` WHERE `setting` = 'ModuleDebugMode'",
+	        PUQ_NOARGS, &rows) < 0)
 		return false; /* no WHMCS tables (a bare test database): nothing to log to */
 	const char *v = rows->nrows ? puq_db_cell(rows, 0, 0) : NULL;
 	bool on = v && strcmp(v, "on") == 0;
@@ -36,12 +37,13 @@ static struct puq_db_value text(const char *s)
 }
 
 int puq_dns_modlog_write(struct puq_db *db, const char *action, const char *request,
-	const char *response, const char *data, struct puq_error *err)
+                         const char *response, const char *data, struct puq_error *err)
 {
-	return puq_db_exec(db, err,
-		"INSERT INTO `tblmodulelog` (`date`, `module`, `action`, `request`, `response`, "
-		"`arrdata`) VALUES (NOW(), ?, ?, ?, ?, ?)",
-		PUQ_ARGS(PUQ_TEXT(PUQ_DNS_LOG_MODULE), text(action), text(request), text(response),
-			text(data)),
-		NULL);
+	return puq_db_exec(
+	    db, err,
+	    "INSERT INTO `tblmodulelog` (`date`, `module`, `action`, `request`, `response`, "
+	    "`arrdata`) VALUES (NOW(), ?, ?, ?, ?, ?)",
+	    PUQ_ARGS(PUQ_TEXT(PUQ_DNS_LOG_MODULE), text(action), text(request),
+	             text(response), text(data)),
+	    NULL);
 }

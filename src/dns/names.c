@@ -51,7 +51,7 @@ enum puq_dns_name_kind puq_dns_name_kind(const char *name)
  * extra lists characters allowed besides letters, digits and '-'.
  */
 static int normalize(const char *in, char out[PUQ_DNS_NAME_MAX], const char *extra,
-	size_t min_labels, struct puq_error *err)
+                     size_t min_labels, struct puq_error *err)
 {
 	out[0] = '\0';
 	if (!in)
@@ -79,12 +79,12 @@ static int normalize(const char *in, char out[PUQ_DNS_NAME_MAX], const char *ext
 		} else if (isalnum(c) || c == '-' || (c && strchr(extra, c))) {
 			if (++label > 63)
 				return puq_error_set(err, PUQ_EINVAL,
-					"has a label longer than 63 characters");
+				                     "has a label longer than 63 characters");
 		} else if (isspace(c)) {
 			return puq_error_set(err, PUQ_EINVAL, "must not contain blanks");
 		} else {
 			return puq_error_set(err, PUQ_EINVAL,
-				"may contain only letters, digits, '-' and dots");
+			                     "may contain only letters, digits, '-' and dots");
 		}
 		out[i] = (char)c;
 	}
@@ -93,18 +93,19 @@ static int normalize(const char *in, char out[PUQ_DNS_NAME_MAX], const char *ext
 		return puq_error_set(err, PUQ_EINVAL, "has an empty label");
 	if (labels < min_labels)
 		return puq_error_set(err, PUQ_EINVAL,
-			"must be a fully qualified name (like host.example.com)");
+		                     "must be a fully qualified name (like host.example.com)");
 	return 0;
 }
 
-int puq_dns_name_normalize(const char *in, char out[PUQ_DNS_NAME_MAX], struct puq_error *err)
+int puq_dns_name_normalize(const char *in, char out[PUQ_DNS_NAME_MAX],
+                           struct puq_error *err)
 {
 	/* '_' for service labels, '/' for RFC 2317 zones such as 0/26.2.0.192.in-addr.arpa */
 	return normalize(in, out, "_/", 1, err);
 }
 
 int puq_dns_hostname_normalize(const char *in, char out[PUQ_DNS_NAME_MAX],
-	struct puq_error *err)
+                               struct puq_error *err)
 {
 	return normalize(in, out, "_", 2, err);
 }

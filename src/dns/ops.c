@@ -70,8 +70,8 @@ static void on_resolved(void *arg, struct puq_dns_job *job, size_t i)
 		puq_buf_puts(&content, ch->contents[k]);
 	}
 	struct puq_buf text = PUQ_BUF_INIT;
-	puq_buf_printf(&text, "%s %s [%s] %s \xe2\x86\x90 %s", kind, ok ? "OK" : "ERR", provider,
-		zone, ch->name);
+	puq_buf_printf(&text, "%s %s [%s] %s \xe2\x86\x90 %s", kind, ok ? "OK" : "ERR",
+	               provider, zone, ch->name);
 	if (removal)
 		puq_buf_printf(&text, " (%s)", puq_dns_rtype_name(ch->type));
 	else
@@ -80,17 +80,17 @@ static void on_resolved(void *arg, struct puq_dns_job *job, size_t i)
 		puq_buf_printf(&text, ": %s", res->message ? res->message : "failed");
 
 	struct puq_dns_line line = {
-		.text = puq_buf_cstr(&text),
-		.ok = ok,
-		.removal = removal,
-		.kind = kind,
-		.provider = job->zone->provider,
-		.zone_id = job->zone->id,
-		.zone = zone,
-		.name = ch->name,
-		.type = puq_dns_rtype_name(ch->type),
-		.content = puq_buf_cstr(&content),
-		.message = ok ? "" : (res->message ? res->message : "failed"),
+	    .text = puq_buf_cstr(&text),
+	    .ok = ok,
+	    .removal = removal,
+	    .kind = kind,
+	    .provider = job->zone->provider,
+	    .zone_id = job->zone->id,
+	    .zone = zone,
+	    .name = ch->name,
+	    .type = puq_dns_rtype_name(ch->type),
+	    .content = puq_buf_cstr(&content),
+	    .message = ok ? "" : (res->message ? res->message : "failed"),
 	};
 	struct puq_dns_report *rep = run->report;
 	if (ok)
@@ -104,12 +104,14 @@ static void on_resolved(void *arg, struct puq_dns_job *job, size_t i)
 
 	if (!ok && run->log) {
 		char action[64];
-		snprintf(action, sizeof(action), "DNS %s: %s ERR", puq_dns_op_name(run->op), kind);
+		snprintf(action, sizeof(action), "DNS %s: %s ERR", puq_dns_op_name(run->op),
+		         kind);
 		struct puq_error ignored;
 		puq_error_clear(&ignored);
 		/* best effort: a full module log must not turn into a failed operation */
 		puq_dns_modlog_write(run->ctx->db, action, res->request ? res->request : "",
-			res->response ? res->response : res->message, line.text, &ignored);
+		                     res->response ? res->response : res->message, line.text,
+		                     &ignored);
 		puq_buf_puts(&run->errs, line.text);
 		puq_buf_putc(&run->errs, '\n');
 	}
@@ -121,25 +123,27 @@ static void write_summary(struct op_run *run, const long long *ids, size_t n)
 {
 	struct puq_dns_report *rep = run->report;
 	struct puq_buf request = PUQ_BUF_INIT, response = PUQ_BUF_INIT;
-	puq_buf_printf(&request, "DNS %s for service%s", puq_dns_op_name(run->op), n == 1 ? "" : "s");
+	puq_buf_printf(&request, "DNS %s for service%s", puq_dns_op_name(run->op),
+	               n == 1 ? "" : "s");
 	for (size_t i = 0; i < n && i < 50; i++)
 		puq_buf_printf(&request, "%s %lld", i ? "," : "", ids[i]);
 	if (n > 50)
 		puq_buf_printf(&request, " and %zu more", n - 50);
 	puq_buf_printf(&response, "%zu OK, %zu ERR, %zu requests", rep->ok, rep->failed,
-		rep->requests);
+	               rep->requests);
 	char action[64];
 	snprintf(action, sizeof(action), "DNS %s: summary", puq_dns_op_name(run->op));
 	struct puq_error ignored;
 	puq_error_clear(&ignored);
-	puq_dns_modlog_write(run->ctx->db, action, puq_buf_cstr(&request), puq_buf_cstr(&response),
-		puq_buf_cstr(&run->errs), &ignored);
+	puq_dns_modlog_write(run->ctx->db, action, puq_buf_cstr(&request),
+	                     puq_buf_cstr(&response), puq_buf_cstr(&run->errs), &ignored);
 	puq_buf_free(&request);
 	puq_buf_free(&response);
 }
 
 /* Steps 2-4 for the services (the desired rows are stored already). */
-static int reconcile(struct op_run *run, const long long *ids, size_t n, struct puq_error *err)
+static int reconcile(struct op_run *run, const long long *ids, size_t n,
+                     struct puq_error *err)
 {
 	const struct puq_dns_ctx *ctx = run->ctx;
 	struct puq_dns_zones zones = {0};
@@ -147,8 +151,9 @@ static int reconcile(struct op_run *run, const long long *ids, size_t n, struct 
 	struct puq_dns_plan plan = {0};
 	struct puq_http_engine *own = NULL;
 	long timeout = ctx->timeout_ms > 0 ? ctx->timeout_ms : 60000;
-	struct puq_dns_endpoint ep = {timeout,
-		ctx->cloudflare_api ? ctx->cloudflare_api : PUQ_DNS_CLOUDFLARE_API, ctx->tls};
+	struct puq_dns_endpoint ep = {
+	    timeout, ctx->cloudflare_api ? ctx->cloudflare_api : PUQ_DNS_CLOUDFLARE_API,
+	    ctx->tls};
 
 	int rc = puq_dns_zone_list(ctx->db, &zones, err);
 	if (rc == 0)
@@ -159,7 +164,8 @@ static int reconcile(struct op_run *run, const long long *ids, size_t n, struct 
 		struct puq_http_engine *http = ctx->http;
 		if (!http) {
 			struct puq_http_options opt = {.default_timeout_ms = timeout,
-				.connect_timeout_ms = timeout < 10000 ? timeout : 10000};
+			                               .connect_timeout_ms =
+			                                   timeout < 10000 ? timeout : 10000};
 			http = own = puq_http_engine_new(&opt, err);
 			if (!http)
 				rc = err && err->code ? -err->code : -PUQ_EHTTP;
@@ -184,7 +190,7 @@ static int reconcile(struct op_run *run, const long long *ids, size_t n, struct 
 }
 
 static int begin(struct op_run *run, const struct puq_dns_ctx *ctx, enum puq_dns_op op,
-	size_t n, struct puq_dns_report *report, struct puq_error *err)
+                 size_t n, struct puq_dns_report *report, struct puq_error *err)
 {
 	memset(run, 0, sizeof(*run));
 	run->ctx = ctx;
@@ -194,15 +200,16 @@ static int begin(struct op_run *run, const struct puq_dns_ctx *ctx, enum puq_dns
 	report->services = n;
 	puq_buf_init(&run->errs);
 	if (!ctx || !ctx->db)
-		return puq_error_set(err, PUQ_EINVAL, "no database connection for the DNS operation");
+		return puq_error_set(err, PUQ_EINVAL,
+		                     "no database connection for the DNS operation");
 	/* asked once per operation, as WHMCS would for each logModuleCall */
 	run->log = !ctx->no_module_log && puq_dns_modlog_enabled(ctx->db);
 	return 0;
 }
 
 static int with_inputs(const struct puq_dns_ctx *ctx, enum puq_dns_op op,
-	const struct puq_dns_service *svcs, size_t n, struct puq_dns_report *report,
-	struct puq_error *err)
+                       const struct puq_dns_service *svcs, size_t n,
+                       struct puq_dns_report *report, struct puq_error *err)
 {
 	struct op_run run;
 	int rc = begin(&run, ctx, op, n, report, err);
@@ -216,7 +223,8 @@ static int with_inputs(const struct puq_dns_ctx *ctx, enum puq_dns_op op,
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		ids[i] = svcs[i].service_id;
 		if (svcs[i].service_id <= 0) {
-			rc = puq_error_field(err, "service_id", "The service ID must be a positive number");
+			rc = puq_error_field(err, "service_id",
+			                     "The service ID must be a positive number");
 		} else if ((rc = puq_dns_desired(&svcs[i], &recs[i], err)) < 0 && n > 1) {
 			puq_error_prefix(err, "service %lld", svcs[i].service_id);
 		}
@@ -234,25 +242,25 @@ static int with_inputs(const struct puq_dns_ctx *ctx, enum puq_dns_op op,
 }
 
 int puq_dns_create(const struct puq_dns_ctx *ctx, const struct puq_dns_service *svcs,
-	size_t n, struct puq_dns_report *report, struct puq_error *err)
+                   size_t n, struct puq_dns_report *report, struct puq_error *err)
 {
 	return with_inputs(ctx, PUQ_DNS_OP_CREATE, svcs, n, report, err);
 }
 
 int puq_dns_refresh(const struct puq_dns_ctx *ctx, const struct puq_dns_service *svcs,
-	size_t n, struct puq_dns_report *report, struct puq_error *err)
+                    size_t n, struct puq_dns_report *report, struct puq_error *err)
 {
 	return with_inputs(ctx, PUQ_DNS_OP_REFRESH, svcs, n, report, err);
 }
 
 int puq_dns_resync(const struct puq_dns_ctx *ctx, const struct puq_dns_service *svcs,
-	size_t n, struct puq_dns_report *report, struct puq_error *err)
+                   size_t n, struct puq_dns_report *report, struct puq_error *err)
 {
 	return with_inputs(ctx, PUQ_DNS_OP_RESYNC, svcs, n, report, err);
 }
 
 int puq_dns_delete(const struct puq_dns_ctx *ctx, const long long *service_ids, size_t n,
-	struct puq_dns_report *report, struct puq_error *err)
+                   struct puq_dns_report *report, struct puq_error *err)
 {
 	struct op_run run;
 	int rc = begin(&run, ctx, PUQ_DNS_OP_DELETE, n, report, err);
@@ -260,7 +268,8 @@ int puq_dns_delete(const struct puq_dns_ctx *ctx, const long long *service_ids, 
 		return rc;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (service_ids[i] <= 0)
-			rc = puq_error_field(err, "service_id", "The service ID must be a positive number");
+			rc = puq_error_field(err, "service_id",
+			                     "The service ID must be a positive number");
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = puq_dns_rows_store(ctx->db, service_ids[i], NULL, err);
 	if (rc == 0)

@@ -45,8 +45,8 @@ void puq_dns_plan_free(struct puq_dns_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
-static int group_rows(struct puq_dns_plan *plan, const struct puq_dns_row *rows, size_t nrows,
-	bool **in_scope)
+static int group_rows(struct puq_dns_plan *plan, const struct puq_dns_row *rows,
+                      size_t nrows, bool **in_scope)
 {
 	struct keyed *sorted = PUQ_CALLOC(nrows ? nrows : 1, sizeof(*sorted));
 	plan->row_rrset = PUQ_CALLOC(nrows ? nrows : 1, sizeof(size_t));
@@ -63,7 +63,7 @@ static int group_rows(struct puq_dns_plan *plan, const struct puq_dns_row *rows,
 	for (size_t i = 0; i < nrows;) {
 		size_t end = i;
 		while (end < nrows && sorted[end].row->type == sorted[i].row->type &&
-			strcmp(sorted[end].row->name, sorted[i].row->name) == 0)
+		       strcmp(sorted[end].row->name, sorted[i].row->name) == 0)
 			end++;
 		struct puq_dns_rrset *rr = &plan->rrsets[plan->nrrsets];
 		rr->type = sorted[i].row->type;
@@ -94,8 +94,8 @@ static int group_rows(struct puq_dns_plan *plan, const struct puq_dns_row *rows,
 }
 
 int puq_dns_plan_build(struct puq_dns_plan *plan, const struct puq_dns_zones *zones,
-	const struct puq_dns_row *rows, size_t nrows, const struct puq_dns_endpoint *ep,
-	struct puq_error *err)
+                       const struct puq_dns_row *rows, size_t nrows,
+                       const struct puq_dns_endpoint *ep, struct puq_error *err)
 {
 	memset(plan, 0, sizeof(*plan));
 	bool *in_scope = NULL;
@@ -111,7 +111,8 @@ int puq_dns_plan_build(struct puq_dns_plan *plan, const struct puq_dns_zones *zo
 		if (!in_scope[r])
 			continue;
 		for (size_t z = 0; z < zones->count; z++)
-			if (puq_dns_zone_matches(zones->items[z].f[PUQ_DNS_ZF_ZONE], plan->rrsets[r].name)) {
+			if (puq_dns_zone_matches(zones->items[z].f[PUQ_DNS_ZF_ZONE],
+			                         plan->rrsets[r].name)) {
 				counts[z]++;
 				plan->rrsets[r].nzones++;
 			}
@@ -134,8 +135,8 @@ int puq_dns_plan_build(struct puq_dns_plan *plan, const struct puq_dns_zones *zo
 			const struct puq_dns_rrset *rr = &plan->rrsets[r];
 			if (!in_scope[r] || !puq_dns_zone_matches(zone->f[PUQ_DNS_ZF_ZONE], rr->name))
 				continue;
-			changes[n++] = (struct puq_dns_change){rr->type, rr->name,
-				(const char *const *)rr->contents, rr->ncontents, r};
+			changes[n++] = (struct puq_dns_change){
+			    rr->type, rr->name, (const char *const *)rr->contents, rr->ncontents, r};
 		}
 		if (puq_dns_job_init(&plan->jobs[plan->njobs], zone, ep, changes, n) < 0) {
 			PUQ_FREE(changes);
@@ -168,9 +169,9 @@ void puq_dns_plan_collect(struct puq_dns_plan *plan)
 				if (!rr->error) {
 					char text[700];
 					snprintf(text, sizeof(text), "[%s] %s: %s",
-						puq_dns_provider_name(job->zone->provider),
-						job->zone->f[PUQ_DNS_ZF_ZONE],
-						res->message ? res->message : "no result");
+					         puq_dns_provider_name(job->zone->provider),
+					         job->zone->f[PUQ_DNS_ZF_ZONE],
+					         res->message ? res->message : "no result");
 					rr->error = puq_strdup(text);
 				}
 			}

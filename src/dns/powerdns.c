@@ -18,10 +18,11 @@
 
 #include "puqkvm/dns_driver.h"
 
-#define PDNS_BATCH 1000 /* RRsets per PATCH */
-#define PDNS_TTL   3600
-#define PDNS_OWNER "puqkvm"
-#define PDNS_RETRIES 2 /* a 5xx (SQLite "database is locked") wrote nothing: send again */
+#define PDNS_BATCH   1000 /* RRsets per PATCH */
+#define PDNS_TTL     3600
+#define PDNS_OWNER   "puqkvm"
+#define PDNS_RETRIES 2 /* a 5xx (SQLite "database is locked") wrote nothing: send again  \
+	                    */
 
 enum { PDNS_PATCH = 1, PDNS_TEST };
 
@@ -34,7 +35,8 @@ struct pdns_state {
 /* The API base: the server URL plus /api/v1/servers/localhost unless it names one. */
 static void api_base(const struct puq_dns_zone *zone, struct puq_buf *b)
 {
-	const char *url = zone->f[PUQ_DNS_ZF_SERVER_URL] ? zone->f[PUQ_DNS_ZF_SERVER_URL] : "";
+	const char *url =
+	    zone->f[PUQ_DNS_ZF_SERVER_URL] ? zone->f[PUQ_DNS_ZF_SERVER_URL] : "";
 	size_t len = strlen(url);
 	while (len > 0 && url[len - 1] == '/')
 		len--;
@@ -56,7 +58,7 @@ static char *zone_url(const struct puq_dns_zone *zone, const char *suffix)
 	for (const char *c = zone->f[PUQ_DNS_ZF_ZONE]; c && *c; c++) {
 		unsigned char u = (unsigned char)*c;
 		if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-			u == '.' || u == '-')
+		    u == '.' || u == '-')
 			puq_buf_putc(&b, (char)u);
 		else
 			puq_buf_printf(&b, "=%02X", u);
@@ -68,7 +70,7 @@ static char *zone_url(const struct puq_dns_zone *zone, const char *suffix)
 }
 
 static struct puq_http_request *new_request(const struct puq_dns_zone *zone,
-	const char *method, const char *suffix)
+                                            const char *method, const char *suffix)
 {
 	char *url = zone_url(zone, suffix);
 	struct puq_http_request *req = url ? puq_http_request_new(method, url) : NULL;
@@ -76,8 +78,9 @@ static struct puq_http_request *new_request(const struct puq_dns_zone *zone,
 	if (!req)
 		return NULL;
 	if (puq_http_request_header(req, "Accept", "application/json") < 0 ||
-		puq_http_request_secret_header(req, "X-API-Key",
-			zone->f[PUQ_DNS_ZF_API_KEY] ? zone->f[PUQ_DNS_ZF_API_KEY] : "") < 0) {
+	    puq_http_request_secret_header(
+	        req, "X-API-Key",
+	        zone->f[PUQ_DNS_ZF_API_KEY] ? zone->f[PUQ_DNS_ZF_API_KEY] : "") < 0) {
 		puq_http_request_free(req);
 		return NULL;
 	}
@@ -88,7 +91,8 @@ static json_t *rrset_json(const struct puq_dns_change *c)
 {
 	char name[PUQ_DNS_NAME_MAX + 2];
 	snprintf(name, sizeof(name), "%s.", c->name);
-	json_t *rr = json_pack("{s:s, s:s}", "name", name, "type", puq_dns_rtype_name(c->type));
+	json_t *rr =
+	    json_pack("{s:s, s:s}", "name", name, "type", puq_dns_rtype_name(c->type));
 	if (!rr)
 		return NULL;
 	if (c->ncontents == 0) {
@@ -100,16 +104,17 @@ static json_t *rrset_json(const struct puq_dns_change *c)
 		char content[PUQ_DNS_NAME_MAX + 2];
 		/* host names in content must be absolute, or PowerDNS answers 422 */
 		snprintf(content, sizeof(content), c->type == PUQ_DNS_PTR ? "%s." : "%s",
-			c->contents[i]);
+		         c->contents[i]);
 		json_array_append_new(records,
-			json_pack("{s:s, s:b}", "content", content, "disabled", 0));
+		                      json_pack("{s:s, s:b}", "content", content, "disabled", 0));
 	}
 	json_object_set_new(rr, "changetype", json_string("REPLACE"));
 	json_object_set_new(rr, "ttl", json_integer(PDNS_TTL));
 	json_object_set_new(rr, "records", records);
 	json_object_set_new(rr, "comments",
-		json_pack("[{s:s, s:s}]", "content", "managed by puqkvm (WHMCS Proxmox KVM)",
-			"account", PDNS_OWNER));
+	                    json_pack("[{s:s, s:s}]", "content",
+	                              "managed by puqkvm (WHMCS Proxmox KVM)", "account",
+	                              PDNS_OWNER));
 	return rr;
 }
 
@@ -171,15 +176,15 @@ static void error_text(const struct puq_http_response *resp, char *out, size_t o
 		snprintf(out, outsz, "%s", e);
 	else if (resp->body && resp->body_len)
 		snprintf(out, outsz, "%.*s", (int)(resp->body_len > 300 ? 300 : resp->body_len),
-			resp->body);
+		         resp->body);
 	else
 		puq_dns_describe_failure(resp, out, outsz);
 	json_decref(j);
 }
 
 /* A failure of the whole zone (auth, missing zone, server down): no point going on. */
-static bool zone_failure(const struct puq_dns_zone *zone, const struct puq_http_response *resp,
-	char *out, size_t outsz)
+static bool zone_failure(const struct puq_dns_zone *zone,
+                         const struct puq_http_response *resp, char *out, size_t outsz)
 {
 	char detail[400];
 	if (resp->status == 0) {
@@ -193,7 +198,7 @@ static bool zone_failure(const struct puq_dns_zone *zone, const struct puq_http_
 	}
 	if (resp->status == 404) {
 		snprintf(out, outsz, "zone %s. does not exist on the PowerDNS server (HTTP 404)",
-			zone->f[PUQ_DNS_ZF_ZONE]);
+		         zone->f[PUQ_DNS_ZF_ZONE]);
 		return true;
 	}
 	if (resp->status >= 500 || resp->status == 405) {
@@ -205,7 +210,7 @@ static bool zone_failure(const struct puq_dns_zone *zone, const struct puq_http_
 }
 
 static void pdns_interpret(struct puq_dns_job *job, const struct puq_dns_call *call,
-	const struct puq_http_response *resp)
+                           const struct puq_http_response *resp)
 {
 	struct pdns_state *st = job->state;
 	char msg[512];
@@ -217,7 +222,7 @@ static void pdns_interpret(struct puq_dns_job *job, const struct puq_dns_call *c
 	/* the PATCH is one transaction: after a server error nothing was written, and
 	 * another writer holding the backend's lock is the usual cause; try again */
 	if (resp->status >= 500 && st->retries > 0 &&
-		puq_dns_ranges_push_front(&st->queue, call->lo, call->hi) == 0) {
+	    puq_dns_ranges_push_front(&st->queue, call->lo, call->hi) == 0) {
 		st->retries--;
 		return;
 	}
@@ -235,12 +240,12 @@ static void pdns_interpret(struct puq_dns_job *job, const struct puq_dns_call *c
 		return;
 	}
 	error_text(resp, msg, sizeof(msg));
-	puq_dns_job_fail(job, call->lo, call->req, resp, "PowerDNS refused the change (HTTP %ld): %s",
-		resp->status, msg);
+	puq_dns_job_fail(job, call->lo, call->req, resp,
+	                 "PowerDNS refused the change (HTTP %ld): %s", resp->status, msg);
 }
 
 static struct puq_http_request *pdns_test_request(const struct puq_dns_zone *zone,
-	const struct puq_dns_endpoint *ep)
+                                                  const struct puq_dns_endpoint *ep)
 {
 	struct puq_http_request *req = new_request(zone, "GET", "?rrsets=false");
 	if (req) {
@@ -251,7 +256,8 @@ static struct puq_http_request *pdns_test_request(const struct puq_dns_zone *zon
 }
 
 static void pdns_test_interpret(const struct puq_dns_zone *zone,
-	const struct puq_http_response *resp, struct puq_dns_test_result *res)
+                                const struct puq_http_response *resp,
+                                struct puq_dns_test_result *res)
 {
 	res->http_status = resp->status;
 	res->ok = false;
@@ -260,7 +266,8 @@ static void pdns_test_interpret(const struct puq_dns_zone *zone,
 		if (!zone_failure(zone, resp, msg, sizeof(msg))) {
 			char detail[300];
 			error_text(resp, detail, sizeof(detail));
-			snprintf(msg, sizeof(msg), "PowerDNS error HTTP %ld: %s", resp->status, detail);
+			snprintf(msg, sizeof(msg), "PowerDNS error HTTP %ld: %s", resp->status,
+			         detail);
 		}
 		snprintf(res->message, sizeof(res->message), "%s", msg);
 		return;
@@ -275,27 +282,28 @@ static void pdns_test_interpret(const struct puq_dns_zone *zone,
 	char want[PUQ_DNS_NAME_MAX + 2];
 	snprintf(want, sizeof(want), "%s.", zone->f[PUQ_DNS_ZF_ZONE]);
 	if (!name) {
-		snprintf(res->message, sizeof(res->message),
-			"the server answered 200 but not with a PowerDNS zone: is the Server URL the "
-			"PowerDNS API?");
+		snprintf(
+		    res->message, sizeof(res->message),
+		    "the server answered 200 but not with a PowerDNS zone: is the Server URL the "
+		    "PowerDNS API?");
 	} else if (strcasecmp(name, want) != 0) {
 		snprintf(res->message, sizeof(res->message),
-			"PowerDNS returned zone %s instead of %s", name, want);
+		         "PowerDNS returned zone %s instead of %s", name, want);
 	} else {
 		res->ok = true;
-		snprintf(res->message, sizeof(res->message), "zone %s found (%s, serial %lld)", name,
-			kind ? kind : "?", serial);
+		snprintf(res->message, sizeof(res->message), "zone %s found (%s, serial %lld)",
+		         name, kind ? kind : "?", serial);
 	}
 	json_decref(j);
 }
 
 const struct puq_dns_driver puq_dns_driver_powerdns = {
-	.provider = PUQ_DNS_POWERDNS,
-	.name = "powerdns",
-	.begin = pdns_begin,
-	.next = pdns_next,
-	.interpret = pdns_interpret,
-	.end = pdns_end,
-	.test_request = pdns_test_request,
-	.test_interpret = pdns_test_interpret,
+    .provider = PUQ_DNS_POWERDNS,
+    .name = "powerdns",
+    .begin = pdns_begin,
+    .next = pdns_next,
+    .interpret = pdns_interpret,
+    .end = pdns_end,
+    .test_request = pdns_test_request,
+    .test_interpret = pdns_test_interpret,
 };

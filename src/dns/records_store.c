@@ -29,7 +29,8 @@ void puq_dns_rowset_free(struct puq_dns_rowset *rs)
 	rs->count = 0;
 }
 
-/* ---- storing the desired set ---------------------------------------------------------- */
+/* ---- storing the desired set ----------------------------------------------------------
+ */
 
 struct store_ctx {
 	long long service_id;
@@ -41,9 +42,10 @@ static int store_txn(struct puq_db *db, void *arg, struct puq_error *err)
 	struct store_ctx *s = arg;
 	struct puq_db_rows *rows = NULL;
 	int rc = puq_db_query(db, err,
-		"SELECT `id`, `type`, `name`, `content`, `state` FROM `puq_proxmox_kvm_dns_records` "
-		"WHERE `service_id` = ? FOR UPDATE",
-		PUQ_ARGS(PUQ_INT(s->service_id)), &rows);
+	                      "SELECT `id`, `type`, `name`, `content`, `state` FROM "
+	                      "`puq_proxmox_kvm_dns_records` "
+	                      "WHERE `service_id` = ? FOR UPDATE",
+	                      PUQ_ARGS(PUQ_INT(s->service_id)), &rows);
 	if (rc < 0)
 		return rc;
 	size_t nrec = s->recs ? s->recs->count : 0;
@@ -57,24 +59,27 @@ static int store_txn(struct puq_db *db, void *arg, struct puq_error *err)
 		int type = puq_dns_rtype_parse(puq_db_cell(rows, r, 1));
 		const char *name = puq_db_cell(rows, r, 2), *content = puq_db_cell(rows, r, 3);
 		bool present = strcmp(puq_db_cell(rows, r, 4) ? puq_db_cell(rows, r, 4) : "",
-							  "present") == 0;
+		                      "present") == 0;
 		const struct puq_dns_record *want = NULL;
 		for (size_t k = 0; k < nrec && !want; k++)
 			if ((int)s->recs->items[k].type == type &&
-				strcmp(s->recs->items[k].name, name ? name : "") == 0) {
+			    strcmp(s->recs->items[k].name, name ? name : "") == 0) {
 				want = &s->recs->items[k];
 				matched[k] = true;
 			}
 		if (want && (!present || strcmp(want->content, content ? content : "") != 0))
-			rc = puq_db_exec(db, err,
-				"UPDATE `puq_proxmox_kvm_dns_records` SET `content` = ?, `ip` = ?, "
-				"`state` = 'present', `synced_at` = NULL, `last_error` = NULL WHERE `id` = ?",
-				PUQ_ARGS(PUQ_TEXT(want->content), PUQ_TEXT(want->ip), PUQ_INT(id)), NULL);
+			rc = puq_db_exec(
+			    db, err,
+			    "UPDATE `puq_proxmox_kvm_dns_records` SET `content` = ?, `ip` = ?, "
+			    "`state` = 'present', `synced_at` = NULL, `last_error` = NULL WHERE `id` "
+			    "= ?",
+			    PUQ_ARGS(PUQ_TEXT(want->content), PUQ_TEXT(want->ip), PUQ_INT(id)), NULL);
 		else if (!want && present)
-			rc = puq_db_exec(db, err,
-				"UPDATE `puq_proxmox_kvm_dns_records` SET `state` = 'absent', "
-				"`synced_at` = NULL WHERE `id` = ?",
-				PUQ_ARGS(PUQ_INT(id)), NULL);
+			rc = puq_db_exec(
+			    db, err,
+			    "UPDATE `puq_proxmox_kvm_dns_records` SET `state` = 'absent', "
+			    "`synced_at` = NULL WHERE `id` = ?",
+			    PUQ_ARGS(PUQ_INT(id)), NULL);
 	}
 	puq_db_rows_free(rows);
 
@@ -85,14 +90,16 @@ static int store_txn(struct puq_db *db, void *arg, struct puq_error *err)
 	if (rc == 0 && nnew > 0) {
 		struct puq_buf sql = PUQ_BUF_INIT;
 		struct puq_db_value *args = PUQ_CALLOC(nnew * 5, sizeof(*args));
-		puq_buf_puts(&sql, "INSERT INTO `puq_proxmox_kvm_dns_records` "
-		                   "(`service_id`, `type`, `name`, `content`, `ip`, `state`) VALUES ");
+		puq_buf_puts(&sql,
+		             "INSERT INTO `puq_proxmox_kvm_dns_records` "
+		             "(`service_id`, `type`, `name`, `content`, `ip`, `state`) VALUES ");
 		size_t a = 0;
 		for (size_t k = 0; k < nrec && args; k++) {
 			if (matched[k])
 				continue;
 			const struct puq_dns_record *rec = &s->recs->items[k];
-			puq_buf_puts(&sql, a ? ", (?, ?, ?, ?, ?, 'present')" : "(?, ?, ?, ?, ?, 'present')");
+			puq_buf_puts(&sql, a ? ", (?, ?, ?, ?, ?, 'present')"
+			                     : "(?, ?, ?, ?, ?, 'present')");
 			args[a++] = PUQ_INT(s->service_id);
 			args[a++] = PUQ_TEXT(puq_dns_rtype_name(rec->type));
 			args[a++] = PUQ_TEXT(rec->name);
@@ -111,7 +118,7 @@ static int store_txn(struct puq_db *db, void *arg, struct puq_error *err)
 }
 
 int puq_dns_rows_store(struct puq_db *db, long long service_id,
-	const struct puq_dns_records *recs, struct puq_error *err)
+                       const struct puq_dns_records *recs, struct puq_error *err)
 {
 	struct store_ctx s = {service_id, recs};
 	return puq_db_transaction(db, store_txn, &s, err);
@@ -119,8 +126,8 @@ int puq_dns_rows_store(struct puq_db *db, long long service_id,
 
 /* ---- loading ---------------------------------------------------------------------- */
 
-static int add_rows(struct puq_dns_rowset *out, size_t *cap, const struct puq_db_rows *rows,
-	bool in_scope)
+static int add_rows(struct puq_dns_rowset *out, size_t *cap,
+                    const struct puq_db_rows *rows, bool in_scope)
 {
 	for (size_t r = 0; r < rows->nrows; r++) {
 		long long id = puq_db_cell_int(rows, r, 0, 0);
@@ -165,11 +172,12 @@ static void placeholders(struct puq_buf *b, size_t n)
 	puq_buf_putc(b, ')');
 }
 
-#define ROW_COLUMNS "SELECT `id`, `service_id`, `type`, `name`, `content`, `ip`, `state` FROM " \
+#define ROW_COLUMNS                                                                      \
+	"SELECT `id`, `service_id`, `type`, `name`, `content`, `ip`, `state` FROM "          \
 	"`puq_proxmox_kvm_dns_records` WHERE "
 
 int puq_dns_rows_load(struct puq_db *db, const long long *service_ids, size_t n,
-	struct puq_dns_rowset *out, struct puq_error *err)
+                      struct puq_dns_rowset *out, struct puq_error *err)
 {
 	out->rows = NULL;
 	out->count = 0;
@@ -186,8 +194,9 @@ int puq_dns_rows_load(struct puq_db *db, const long long *service_ids, size_t n,
 		for (size_t i = 0; i < m; i++)
 			args[i] = PUQ_INT(service_ids[at + i]);
 		struct puq_db_rows *rows = NULL;
-		rc = puq_buf_failed(&sql) ? puq_error_set(err, PUQ_ENOMEM, NULL)
-		                          : puq_db_query(db, err, puq_buf_cstr(&sql), args, m, &rows);
+		rc = puq_buf_failed(&sql)
+		         ? puq_error_set(err, PUQ_ENOMEM, NULL)
+		         : puq_db_query(db, err, puq_buf_cstr(&sql), args, m, &rows);
 		puq_buf_free(&sql);
 		if (rc == 0 && add_rows(out, &cap, rows, true) < 0)
 			rc = puq_error_set(err, PUQ_ENOMEM, NULL);
@@ -203,8 +212,9 @@ int puq_dns_rows_load(struct puq_db *db, const long long *service_ids, size_t n,
 		for (size_t i = 0; i < m; i++)
 			args[i] = PUQ_TEXT(out->rows[at + i].name);
 		struct puq_db_rows *rows = NULL;
-		rc = puq_buf_failed(&sql) ? puq_error_set(err, PUQ_ENOMEM, NULL)
-		                          : puq_db_query(db, err, puq_buf_cstr(&sql), args, m, &rows);
+		rc = puq_buf_failed(&sql)
+		         ? puq_error_set(err, PUQ_ENOMEM, NULL)
+		         : puq_db_query(db, err, puq_buf_cstr(&sql), args, m, &rows);
 		puq_buf_free(&sql);
 		/* every row of the operation's services is loaded already, so what is new
 		 * here belongs to other services */
@@ -218,11 +228,12 @@ int puq_dns_rows_load(struct puq_db *db, const long long *service_ids, size_t n,
 	return rc;
 }
 
-/* ---- outcome ------------------------------------------------------------------------ */
+/* ---- outcome ------------------------------------------------------------------------
+ */
 
 /* Runs sql + " (?, ...)" over ids in chunks. */
 static int exec_ids(struct puq_db *db, const char *sql, const long long *ids, size_t n,
-	struct puq_error *err)
+                    struct puq_error *err)
 {
 	struct puq_db_value *args = PUQ_CALLOC(CHUNK, sizeof(*args));
 	if (!args)
@@ -244,7 +255,7 @@ static int exec_ids(struct puq_db *db, const char *sql, const long long *ids, si
 }
 
 int puq_dns_rows_settle(struct puq_db *db, const struct puq_dns_rowset *rs,
-	const struct puq_dns_plan *plan, struct puq_error *err)
+                        const struct puq_dns_plan *plan, struct puq_error *err)
 {
 	long long *synced = PUQ_CALLOC(rs->count ? rs->count : 1, sizeof(long long));
 	long long *gone = PUQ_CALLOC(rs->count ? rs->count : 1, sizeof(long long));
@@ -264,21 +275,26 @@ int puq_dns_rows_settle(struct puq_db *db, const struct puq_dns_rowset *rs,
 				gone[ngone++] = row->id;
 		} else {
 			/* state guards: a concurrent operation may have changed the row since */
-			rc = puq_db_exec(db, err,
-				"UPDATE `puq_proxmox_kvm_dns_records` SET `last_error` = ? WHERE `id` = ? "
-				"AND `content` = ?",
-				PUQ_ARGS(PUQ_TEXT(rr->error), PUQ_INT(row->id), PUQ_TEXT(row->content)), NULL);
+			rc = puq_db_exec(
+			    db, err,
+			    "UPDATE `puq_proxmox_kvm_dns_records` SET `last_error` = ? WHERE `id` = "
+			    "? "
+			    "AND `content` = ?",
+			    PUQ_ARGS(PUQ_TEXT(rr->error), PUQ_INT(row->id), PUQ_TEXT(row->content)),
+			    NULL);
 		}
 	}
 	if (rc == 0 && nsynced)
 		rc = exec_ids(db,
-			"UPDATE `puq_proxmox_kvm_dns_records` SET `synced_at` = NOW(), `last_error` = NULL "
-			"WHERE `state` = 'present' AND `id` IN ",
-			synced, nsynced, err);
+		              "UPDATE `puq_proxmox_kvm_dns_records` SET `synced_at` = NOW(), "
+		              "`last_error` = NULL "
+		              "WHERE `state` = 'present' AND `id` IN ",
+		              synced, nsynced, err);
 	if (rc == 0 && ngone)
 		rc = exec_ids(db,
-			"DELETE FROM `puq_proxmox_kvm_dns_records` WHERE `state` = 'absent' AND `id` IN ",
-			gone, ngone, err);
+		              "DELETE FROM `puq_proxmox_kvm_dns_records` WHERE `state` = "
+		              "'absent' AND `id` IN ",
+		              gone, ngone, err);
 	PUQ_FREE(synced);
 	PUQ_FREE(gone);
 	return rc;

@@ -34,7 +34,8 @@ static void advance(struct run *run, size_t j);
 /* The endpoint a zone's requests go to. */
 static void lane_of(const struct puq_dns_zone *z, char *out, size_t outsz)
 {
-	const char *where = z->provider == PUQ_DNS_CLOUDFLARE ? "api" : z->f[PUQ_DNS_ZF_SERVER_URL];
+	const char *where =
+	    z->provider == PUQ_DNS_CLOUDFLARE ? "api" : z->f[PUQ_DNS_ZF_SERVER_URL];
 	snprintf(out, outsz, "%d %s", (int)z->provider, where ? where : "");
 }
 
@@ -85,7 +86,8 @@ static void finish(struct run *run, size_t j, const char *why)
 		pass_lane(run, j);
 }
 
-static void on_done(void *ctx, struct puq_http_request *req, struct puq_http_response *resp)
+static void on_done(void *ctx, struct puq_http_request *req,
+                    struct puq_http_response *resp)
 {
 	struct run *run = ctx;
 	struct puq_dns_call *call = req->tag;
@@ -147,7 +149,7 @@ static void advance(struct run *run, size_t j)
 }
 
 static void flush(struct puq_dns_job *jobs, size_t njobs, puq_dns_resolved_fn resolved,
-	void *ctx)
+                  void *ctx)
 {
 	for (size_t j = 0; j < njobs; j++)
 		while (jobs[j].nreported < jobs[j].nresolved) {
@@ -158,7 +160,7 @@ static void flush(struct puq_dns_job *jobs, size_t njobs, puq_dns_resolved_fn re
 }
 
 long puq_dns_run(struct puq_http_engine *http, struct puq_dns_job *jobs, size_t njobs,
-	puq_dns_resolved_fn resolved, void *ctx)
+                 puq_dns_resolved_fn resolved, void *ctx)
 {
 	struct run run = {http, jobs, njobs, NULL, NULL, 0};
 	run.lanes = PUQ_CALLOC(njobs ? njobs : 1, sizeof(*run.lanes));
@@ -190,7 +192,7 @@ long puq_dns_run(struct puq_http_engine *http, struct puq_dns_job *jobs, size_t 
 	for (size_t j = 0; j < njobs; j++)
 		if (!puq_dns_job_all_done(&jobs[j]))
 			puq_dns_job_fail_pending(&jobs[j], NULL, NULL,
-				"no answer was received (internal error)");
+			                         "no answer was received (internal error)");
 	flush(jobs, njobs, resolved, ctx);
 	PUQ_FREE(run.lanes);
 	PUQ_FREE(run.passed);

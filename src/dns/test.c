@@ -13,18 +13,20 @@
 #include "puqkvm/dns_driver.h"
 
 int puq_dns_zone_test(const struct puq_dns_ctx *ctx, const struct puq_dns_zone *zone,
-	struct puq_dns_test_result *res, struct puq_error *err)
+                      struct puq_dns_test_result *res, struct puq_error *err)
 {
 	memset(res, 0, sizeof(*res));
 	const struct puq_dns_driver *driver = puq_dns_driver_for(zone->provider);
 	if (!driver) {
-		snprintf(res->message, sizeof(res->message), "the zone has no known provider type");
+		snprintf(res->message, sizeof(res->message),
+		         "the zone has no known provider type");
 		return 0;
 	}
 	long timeout = ctx && ctx->timeout_ms > 0 ? ctx->timeout_ms : 10000;
 	struct puq_dns_endpoint ep = {timeout,
-		ctx && ctx->cloudflare_api ? ctx->cloudflare_api : PUQ_DNS_CLOUDFLARE_API,
-		ctx ? ctx->tls : NULL};
+	                              ctx && ctx->cloudflare_api ? ctx->cloudflare_api
+	                                                         : PUQ_DNS_CLOUDFLARE_API,
+	                              ctx ? ctx->tls : NULL};
 	struct puq_http_request *req = driver->test_request(zone, &ep);
 	if (!req)
 		return puq_error_set(err, PUQ_ENOMEM, NULL);
@@ -33,7 +35,7 @@ int puq_dns_zone_test(const struct puq_dns_ctx *ctx, const struct puq_dns_zone *
 	struct puq_http_engine *http = ctx ? ctx->http : NULL, *own = NULL;
 	if (!http) {
 		struct puq_http_options opt = {.default_timeout_ms = timeout,
-			.connect_timeout_ms = timeout};
+		                               .connect_timeout_ms = timeout};
 		http = own = puq_http_engine_new(&opt, err);
 		if (!http) {
 			puq_http_request_free(req);

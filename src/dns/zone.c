@@ -27,16 +27,16 @@ struct field_def {
 };
 
 static const struct field_def fields[PUQ_DNS_ZF__COUNT] = {
-	[PUQ_DNS_ZF_ZONE] = {"zone", "Zone", CF | HE | PD, CF | HE | PD, false},
-	/* optional: the Test button checks the zone belongs to it when set */
-	[PUQ_DNS_ZF_ACCOUNT_ID] = {"account_id", "Account ID", CF, 0, false},
-	[PUQ_DNS_ZF_ZONE_ID] = {"zone_id", "Zone ID", CF, CF, false},
-	[PUQ_DNS_ZF_API_TOKEN] = {"api_token", "API Token", CF, CF, true},
-	[PUQ_DNS_ZF_SERVER_URL] = {"server_url", "Server URL", HE | PD, HE | PD, false},
-	[PUQ_DNS_ZF_ADMIN_USER] = {"admin_user", "Admin User", HE, HE, false},
-	[PUQ_DNS_ZF_ADMIN_PASSWORD] = {"admin_password", "Admin Password", HE, HE, true},
-	[PUQ_DNS_ZF_USER] = {"user", "User", HE, HE, false},
-	[PUQ_DNS_ZF_API_KEY] = {"api_key", "API Key", PD, PD, true},
+    [PUQ_DNS_ZF_ZONE] = {"zone", "Zone", CF | HE | PD, CF | HE | PD, false},
+    /* optional: the Test button checks the zone belongs to it when set */
+    [PUQ_DNS_ZF_ACCOUNT_ID] = {"account_id", "Account ID", CF, 0, false},
+    [PUQ_DNS_ZF_ZONE_ID] = {"zone_id", "Zone ID", CF, CF, false},
+    [PUQ_DNS_ZF_API_TOKEN] = {"api_token", "API Token", CF, CF, true},
+    [PUQ_DNS_ZF_SERVER_URL] = {"server_url", "Server URL", HE | PD, HE | PD, false},
+    [PUQ_DNS_ZF_ADMIN_USER] = {"admin_user", "Admin User", HE, HE, false},
+    [PUQ_DNS_ZF_ADMIN_PASSWORD] = {"admin_password", "Admin Password", HE, HE, true},
+    [PUQ_DNS_ZF_USER] = {"user", "User", HE, HE, false},
+    [PUQ_DNS_ZF_API_KEY] = {"api_key", "API Key", PD, PD, true},
 };
 
 static const char *const provider_names[] = {"", "cloudflare", "hestiacp", "powerdns"};
@@ -78,13 +78,13 @@ const char *puq_dns_zone_field_label(enum puq_dns_zone_field f)
 bool puq_dns_zone_field_used(enum puq_dns_provider p, enum puq_dns_zone_field f)
 {
 	return provider_valid(p) && (unsigned)f < PUQ_DNS_ZF__COUNT &&
-		(fields[f].providers & (1u << p));
+	       (fields[f].providers & (1u << p));
 }
 
 bool puq_dns_zone_field_required(enum puq_dns_provider p, enum puq_dns_zone_field f)
 {
 	return provider_valid(p) && (unsigned)f < PUQ_DNS_ZF__COUNT &&
-		(fields[f].required & (1u << p));
+	       (fields[f].required & (1u << p));
 }
 
 bool puq_dns_zone_field_secret(enum puq_dns_zone_field f)
@@ -216,14 +216,15 @@ static const char *check_url(char *url)
 }
 
 static void field_error(struct puq_error *err, bool *bad, enum puq_dns_zone_field f,
-	const char *what)
+                        const char *what)
 {
 	*bad = true;
 	puq_error_field(err, fields[f].key, "%s %s", fields[f].label, what);
 }
 
-int puq_dns_zone_validate(const struct puq_dns_zone *in, const struct puq_dns_zone *stored,
-	struct puq_dns_zone *out, struct puq_error *err)
+int puq_dns_zone_validate(const struct puq_dns_zone *in,
+                          const struct puq_dns_zone *stored, struct puq_dns_zone *out,
+                          struct puq_error *err)
 {
 	puq_dns_zone_init(out);
 	out->id = stored ? stored->id : 0;
@@ -297,9 +298,11 @@ int puq_dns_zone_validate(const struct puq_dns_zone *in, const struct puq_dns_zo
 		case PUQ_DNS_ZF_ZONE_ID:
 			for (char *c = v; *c; c++)
 				*c = (char)tolower((unsigned char)*c);
-			if (strlen(v) != 32 || !all_chars(v, "") || strspn(v, "0123456789abcdef") != 32)
-				problem = "must be the 32-character hexadecimal ID shown in the Cloudflare "
-				          "dashboard";
+			if (strlen(v) != 32 || !all_chars(v, "") ||
+			    strspn(v, "0123456789abcdef") != 32)
+				problem =
+				    "must be the 32-character hexadecimal ID shown in the Cloudflare "
+				    "dashboard";
 			break;
 		case PUQ_DNS_ZF_SERVER_URL:
 			problem = check_url(v);

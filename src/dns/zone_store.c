@@ -49,8 +49,9 @@ int puq_dns_zone_list(struct puq_db *db, struct puq_dns_zones *out, struct puq_e
 	out->count = 0;
 	struct puq_db_rows *rows = NULL;
 	int rc = puq_db_query(db, err,
-		"SELECT `id`, `type`, " COLUMNS " FROM `puq_proxmox_kvm_dns_zones` ORDER BY `id`",
-		PUQ_NOARGS, &rows);
+	                      "SELECT `id`, `type`, " COLUMNS
+	                      " FROM `puq_proxmox_kvm_dns_zones` ORDER BY `id`",
+	                      PUQ_NOARGS, &rows);
 	if (rc < 0)
 		return rc;
 	out->items = PUQ_CALLOC(rows->nrows ? rows->nrows : 1, sizeof(*out->items));
@@ -71,13 +72,14 @@ int puq_dns_zone_list(struct puq_db *db, struct puq_dns_zones *out, struct puq_e
 }
 
 int puq_dns_zone_get(struct puq_db *db, long long id, struct puq_dns_zone *out,
-	struct puq_error *err)
+                     struct puq_error *err)
 {
 	puq_dns_zone_init(out);
 	struct puq_db_rows *rows = NULL;
 	int rc = puq_db_query(db, err,
-		"SELECT `id`, `type`, " COLUMNS " FROM `puq_proxmox_kvm_dns_zones` WHERE `id` = ?",
-		PUQ_ARGS(PUQ_INT(id)), &rows);
+	                      "SELECT `id`, `type`, " COLUMNS
+	                      " FROM `puq_proxmox_kvm_dns_zones` WHERE `id` = ?",
+	                      PUQ_ARGS(PUQ_INT(id)), &rows);
 	if (rc < 0)
 		return rc;
 	if (rows->nrows == 0) {
@@ -96,7 +98,7 @@ static bool same(const char *a, const char *b)
 
 /* The same zone on the same provider endpoint already configured (other than z->id)? */
 static int check_duplicate(struct puq_db *db, const struct puq_dns_zone *z,
-	struct puq_error *err)
+                           struct puq_error *err)
 {
 	struct puq_dns_zones all;
 	int rc = puq_dns_zone_list(db, &all, err);
@@ -105,7 +107,7 @@ static int check_duplicate(struct puq_db *db, const struct puq_dns_zone *z,
 	for (size_t i = 0; i < all.count; i++) {
 		const struct puq_dns_zone *o = &all.items[i];
 		if (o->id == z->id || o->provider != z->provider ||
-			!same(o->f[PUQ_DNS_ZF_ZONE], z->f[PUQ_DNS_ZF_ZONE]))
+		    !same(o->f[PUQ_DNS_ZF_ZONE], z->f[PUQ_DNS_ZF_ZONE]))
 			continue;
 		bool dup = false;
 		switch (z->provider) {
@@ -121,10 +123,11 @@ static int check_duplicate(struct puq_db *db, const struct puq_dns_zone *z,
 			break;
 		}
 		if (dup) {
-			puq_error_field(err, "zone",
-				"Zone %s is already configured for this %s %s (DNS zone ID %lld)",
-				z->f[PUQ_DNS_ZF_ZONE], puq_dns_provider_label(z->provider),
-				z->provider == PUQ_DNS_CLOUDFLARE ? "zone ID" : "server", o->id);
+			puq_error_field(
+			    err, "zone",
+			    "Zone %s is already configured for this %s %s (DNS zone ID %lld)",
+			    z->f[PUQ_DNS_ZF_ZONE], puq_dns_provider_label(z->provider),
+			    z->provider == PUQ_DNS_CLOUDFLARE ? "zone ID" : "server", o->id);
 			puq_dns_zones_free(&all);
 			return -PUQ_EVALIDATION;
 		}
@@ -135,8 +138,8 @@ static int check_duplicate(struct puq_db *db, const struct puq_dns_zone *z,
 
 #define ZONE_VALUES(z)                                                                   \
 	PUQ_TEXT((z)->f[0]), PUQ_TEXT((z)->f[1]), PUQ_TEXT((z)->f[2]), PUQ_TEXT((z)->f[3]),  \
-		PUQ_TEXT((z)->f[4]), PUQ_TEXT((z)->f[5]), PUQ_TEXT((z)->f[6]),                   \
-		PUQ_TEXT((z)->f[7]), PUQ_TEXT((z)->f[8])
+	    PUQ_TEXT((z)->f[4]), PUQ_TEXT((z)->f[5]), PUQ_TEXT((z)->f[6]),                   \
+	    PUQ_TEXT((z)->f[7]), PUQ_TEXT((z)->f[8])
 
 struct write_ctx {
 	const struct puq_dns_zone *zone;
@@ -150,10 +153,11 @@ static int create_txn(struct puq_db *db, void *arg, struct puq_error *err)
 	if (rc < 0)
 		return rc;
 	rc = puq_db_exec(db, err,
-		"INSERT INTO `puq_proxmox_kvm_dns_zones` (`type`, " COLUMNS
-		") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		PUQ_ARGS(PUQ_TEXT(puq_dns_provider_name(w->zone->provider)), ZONE_VALUES(w->zone)),
-		NULL);
+	                 "INSERT INTO `puq_proxmox_kvm_dns_zones` (`type`, " COLUMNS
+	                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 PUQ_ARGS(PUQ_TEXT(puq_dns_provider_name(w->zone->provider)),
+	                          ZONE_VALUES(w->zone)),
+	                 NULL);
 	if (rc == 0)
 		w->id = (long long)puq_db_insert_id(db);
 	return rc;
@@ -165,17 +169,19 @@ static int update_txn(struct puq_db *db, void *arg, struct puq_error *err)
 	int rc = check_duplicate(db, w->zone, err);
 	if (rc < 0)
 		return rc;
-	return puq_db_exec(db, err,
-		"UPDATE `puq_proxmox_kvm_dns_zones` SET `type` = ?, `zone` = ?, `account_id` = ?, "
-		"`zone_id` = ?, `api_token` = ?, `server_url` = ?, `admin_user` = ?, "
-		"`admin_password` = ?, `user` = ?, `api_key` = ? WHERE `id` = ?",
-		PUQ_ARGS(PUQ_TEXT(puq_dns_provider_name(w->zone->provider)), ZONE_VALUES(w->zone),
-			PUQ_INT(w->id)),
-		NULL);
+	return puq_db_exec(
+	    db, err,
+	    "UPDATE `puq_proxmox_kvm_dns_zones` SET `type` = ?, `zone` = ?, `account_id` = "
+	    "?, "
+	    "`zone_id` = ?, `api_token` = ?, `server_url` = ?, `admin_user` = ?, "
+	    "`admin_password` = ?, `user` = ?, `api_key` = ? WHERE `id` = ?",
+	    PUQ_ARGS(PUQ_TEXT(puq_dns_provider_name(w->zone->provider)), ZONE_VALUES(w->zone),
+	             PUQ_INT(w->id)),
+	    NULL);
 }
 
 int puq_dns_zone_create(struct puq_db *db, const struct puq_dns_zone *in, long long *id,
-	struct puq_error *err)
+                        struct puq_error *err)
 {
 	struct puq_dns_zone z;
 	int rc = puq_dns_zone_validate(in, NULL, &z, err);
@@ -190,7 +196,7 @@ int puq_dns_zone_create(struct puq_db *db, const struct puq_dns_zone *in, long l
 }
 
 int puq_dns_zone_update(struct puq_db *db, long long id, const struct puq_dns_zone *in,
-	struct puq_error *err)
+                        struct puq_error *err)
 {
 	struct puq_dns_zone stored, z;
 	int rc = puq_dns_zone_get(db, id, &stored, err);
@@ -209,8 +215,9 @@ int puq_dns_zone_update(struct puq_db *db, long long id, const struct puq_dns_zo
 int puq_dns_zone_delete(struct puq_db *db, long long id, struct puq_error *err)
 {
 	unsigned long long affected = 0;
-	int rc = puq_db_exec(db, err, "DELETE FROM `puq_proxmox_kvm_dns_zones` WHERE `id` = ?",
-		PUQ_ARGS(PUQ_INT(id)), &affected);
+	int rc =
+	    puq_db_exec(db, err, "DELETE FROM `puq_proxmox_kvm_dns_zones` WHERE `id` = ?",
+	                PUQ_ARGS(PUQ_INT(id)), &affected);
 	if (rc < 0)
 		return rc;
 	if (affected == 0)
