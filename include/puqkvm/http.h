@@ -78,6 +78,9 @@ struct puq_http_request {
 	const char *host_key;    /* groups requests for the per-host cap; NULL = the URL's
 	                            scheme://host:port. Borrowed, must outlive the request */
 	void *tag;               /* free for the caller (a driver's step, a VM) */
+	bool once;               /* not idempotent (a Proxmox task start): sent on a fresh
+	                            connection, because libcurl silently sends a request again
+	                            when a reused connection dies before the answer begins */
 };
 
 struct puq_http_response {

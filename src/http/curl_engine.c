@@ -238,6 +238,8 @@ static int configure(struct curl_engine *e, struct transfer *t, char *why, size_
 	rc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	rc |= curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	rc |= curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* Handles are reused, so the option is set for every transfer, on or off. */
+	rc |= curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, req->once ? 1L : 0L);
 	rc |= curl_easy_setopt(h, CURLOPT_USERAGENT, "puqkvm/" PUQKVM_VERSION);
 	rc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */

@@ -383,6 +383,33 @@ static void chained_requests_from_callbacks(void **state)
 
 /* ---- failures ------------------------------------------------------------------------ */
 
+/*
+ * A request marked once is never sent twice: libcurl re-sends a request whose reused
+ * connection died before the answer began, which for a Proxmox clone would start a
+ * second task. The "lost" fault runs the handler and then drops the connection.
+ */
+static void once_requests_are_never_resent(void **state)
+{
+	struct puq_http_engine *e = engine(0, 0, 2000);
+	struct puq_http_response *resp = NULL;
+	struct puq_error err;
+
+	/* warm a keep-alive connection, so the next request would reuse it */
+	assert_int_equal(puq_http_perform(e, req_new("GET", &plain, "/echo", 0), &resp, &err), 0);
+	puq_http_response_free(resp);
+	control(&plain, "POST", "faults", "[{\"kind\":\"lost\",\"route\":\"POST /counter\"}]");
+
+	struct puq_http_request *r = req_new("POST", &plain, "/counter", 0);
+	r->once = true;
+	assert_int_equal(puq_http_perform(e, r, &resp, &err), 0);
+	assert_int_equal(resp->status, 0);
+	assert_int_equal(resp->error, PUQ_EHTTP);
+	puq_http_response_free(resp);
+	assert_int_equal(stat_eventually(&plain, "requests.total", 2), 2);
+	assert_int_equal(sim_process_stat(&plain, "connections.served"), 2);
+	puq_http_engine_free(e);
+}
+
 static void timeouts(void **state)
 {
 	struct puq_http_engine *e = engine(0, 0, 400);
@@ -643,6 +670,7 @@ int main(void)
 		cmocka_unit_test_setup(wrong_pin_refused_before_any_request, reset_sims),
 		cmocka_unit_test_setup(secrets_never_in_error_texts, reset_sims),
 		cmocka_unit_test_setup(free_with_requests_in_flight, reset_sims),
+		cmocka_unit_test_setup(once_requests_are_never_resent, reset_sims),
 	};
 	return cmocka_run_group_tests_name("http_engine", tests, setup_group, teardown_group);
 }
