@@ -19,8 +19,12 @@
 
 #define MAX_FIELDS 6
 
-/* Copies the trimmed [s, e) into buf (NUL-terminated, bounded). */
-static void field_copy(const char *s, const char *e, char *buf, size_t size)
+/*
+ * Copies the trimmed [s, e) into buf (NUL-terminated). Returns false when it does not
+ * fit: no valid value is that long, and a cut value could read as a valid one ("24"
+ * followed by blanks and junk).
+ */
+static bool field_copy(const char *s, const char *e, char *buf, size_t size)
 {
 	while (s < e && isspace((unsigned char)*s))
 		s++;
@@ -28,9 +32,10 @@ static void field_copy(const char *s, const char *e, char *buf, size_t size)
 		e--;
 	size_t n = (size_t)(e - s);
 	if (n >= size)
-		n = size - 1;
+		return false;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+	return true;
 }
 
 /* Parses one non-blank line; on a problem records it as field "line N". */
@@ -47,6 +52,11 @@ static bool parse_line(const char *s, const char *e, unsigned lineno,
 	memset(out, 0, sizeof(*out));
 	out->line = lineno;
 
+	/* a NUL would end a value early and hide what follows it */
+	if (memchr(s, '\0', (size_t)(e - s))) {
+		puq_error_field(err, name, "contains a NUL byte");
+		return false;
+	}
 	const char *start = s;
 	for (const char *p = s;; p++) {
 		if (p == e || *p == '|') {
@@ -55,7 +65,10 @@ static bool parse_line(const char *s, const char *e, unsigned lineno,
 				                "bridge|vlan|ip|mask|gateway|dns1,dns2");
 				return false;
 			}
-			field_copy(start, p, fields[nf++], sizeof(fields[0]));
+			if (!field_copy(start, p, fields[nf++], sizeof(fields[0]))) {
+				puq_error_field(err, name, "field %zu is longer than any valid value", nf);
+				return false;
+			}
 			start = p + 1;
 			if (p == e)
 				break;
@@ -99,6 +112,7 @@ static bool parse_line(const char *s, const char *e, unsigned lineno,
 				puq_error_field(err, name, "dns: at most two servers, separated by a comma");
 				return false;
 			}
+			/* parts of a field that fit: they fit too */
 			field_copy(fields[5], comma, first, sizeof(first));
 			field_copy(comma + 1, fields[5] + strlen(fields[5]), second, sizeof(second));
 		} else {

@@ -340,6 +340,36 @@ static void server_list_reports_every_bad_line_by_number(void **state)
 	assert_int_equal(err.nfields, PUQ_ARRAY_LEN(want));
 }
 
+/* Found by tests/fuzz/fuzz_server_list: a value was cut at 63 characters or at a NUL,
+ * and what followed the cut was ignored. */
+static void server_list_never_reads_part_of_a_value(void **state)
+{
+	char text[256];
+	struct puq_server_line *lines;
+	size_t n;
+	struct puq_error err;
+
+	/* "24", blanks, then junk: cut at 63 characters it read as mask 24 */
+	snprintf(text, sizeof(text), "vmbr0|0|10.0.0.5|24%*sx|10.0.0.1", 62, "");
+	puq_error_clear(&err);
+	assert_int_equal(puq_pool_server_list_parse(text, strlen(text), &lines, &n, &err),
+		-PUQ_EVALIDATION);
+	assert_non_null(strstr(puq_error_field_message(&err, "line 1"), "field 4 is longer"));
+
+	/* the same through the DNS field's second server */
+	snprintf(text, sizeof(text), "vmbr0|0|10.0.0.5|24|10.0.0.1|8.8.8.8,%*sx", 62, "");
+	puq_error_clear(&err);
+	assert_int_equal(puq_pool_server_list_parse(text, strlen(text), &lines, &n, &err),
+		-PUQ_EVALIDATION);
+
+	/* a NUL inside the mask hid "98::1" */
+	static const char with_nul[] = "vmbr0|0|2001:db9::10|64\0\0" "98::1|2001:db9::1\n";
+	puq_error_clear(&err);
+	assert_int_equal(puq_pool_server_list_parse(with_nul, sizeof(with_nul) - 1, &lines, &n,
+		&err), -PUQ_EVALIDATION);
+	assert_string_equal(puq_error_field_message(&err, "line 1"), "contains a NUL byte");
+}
+
 static void server_list_empty(void **state)
 {
 	struct puq_server_line *lines;
@@ -365,6 +395,7 @@ int main(void)
 		cmocka_unit_test(single_values),
 		cmocka_unit_test(server_list_parses_the_documented_examples),
 		cmocka_unit_test(server_list_reports_every_bad_line_by_number),
+		cmocka_unit_test(server_list_never_reads_part_of_a_value),
 		cmocka_unit_test(server_list_empty),
 	};
 	return cmocka_run_group_tests_name("pool_validate", tests, NULL, NULL);
