@@ -13,7 +13,11 @@
 
 #include "puqkvm/pool.h"
 
-/* Trims blanks around text into buf (bounded); returns buf. */
+/*
+ * Trims blanks around text into buf; returns buf, or NULL when the trimmed text does
+ * not fit. Such a value is longer than any valid one, and a cut one could read as
+ * valid ("24", blanks, junk cut to "24" and blanks), so callers refuse it.
+ */
 static const char *trimmed(const char *text, char *buf, size_t size)
 {
 	if (!text)
@@ -24,7 +28,7 @@ static const char *trimmed(const char *text, char *buf, size_t size)
 	while (n && isspace((unsigned char)text[n - 1]))
 		n--;
 	if (n >= size)
-		n = size - 1; /* longer than any valid value: the checks then refuse it */
+		return NULL;
 	memcpy(buf, text, n);
 	buf[n] = '\0';
 	return buf;
@@ -55,7 +59,7 @@ static bool parse_uint(const char *text, unsigned long lo, unsigned long hi,
 	char buf[24];
 	const char *s = trimmed(text, buf, sizeof(buf));
 	unsigned long v = 0;
-	if (!*s)
+	if (!s || !*s)
 		return false;
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
@@ -82,8 +86,10 @@ const char *puq_pool_parse_vlan(const char *text, int *vlan)
 const char *puq_pool_parse_mask(const char *text, enum puq_ip_family family, unsigned *mask)
 {
 	unsigned long v;
-	char buf[24];
-	const char *s = trimmed(text, buf, sizeof(buf));
+	/* parse_uint trims (once: trimming a cut value again would hide the cut) */
+	const char *s = text ? text : "";
+	while (isspace((unsigned char)*s))
+		s++;
 	if (*s == '/')
 		s++;
 	if (family == PUQ_IP_V4) {
@@ -110,6 +116,10 @@ static bool address_field(struct puq_error *err, const char *field, const char *
 	const char *s = trimmed(text, buf, sizeof(buf));
 	struct puq_error why;
 
+	if (!s) {
+		puq_error_field(err, field, "too long to be an IP address");
+		return false;
+	}
 	if (!*s) {
 		if (optional) {
 			out->family = PUQ_IP_ANY;
@@ -149,9 +159,9 @@ int puq_pool_validate(const struct puq_pool_input *in, struct puq_pool *out,
 	p.server_id = in->server_id;
 
 	const char *type = trimmed(in->type, buf, sizeof(buf));
-	if (strcasecmp(type, "IPv4") == 0 || strcmp(type, "4") == 0) {
+	if (type && (strcasecmp(type, "IPv4") == 0 || strcmp(type, "4") == 0)) {
 		p.family = PUQ_IP_V4;
-	} else if (strcasecmp(type, "IPv6") == 0 || strcmp(type, "6") == 0) {
+	} else if (type && (strcasecmp(type, "IPv6") == 0 || strcmp(type, "6") == 0)) {
 		p.family = PUQ_IP_V6;
 	} else {
 		puq_error_field(err, "type", "choose IPv4 or IPv6");
@@ -159,7 +169,8 @@ int puq_pool_validate(const struct puq_pool_input *in, struct puq_pool *out,
 	}
 
 	const char *bridge = trimmed(in->bridge, buf, sizeof(buf));
-	const char *why = puq_pool_check_bridge(bridge);
+	const char *why = bridge ? puq_pool_check_bridge(bridge)
+	                         : "a bridge name has at most 15 characters";
 	if (why)
 		puq_error_field(err, "bridge", "%s", why);
 	else

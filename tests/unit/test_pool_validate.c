@@ -260,6 +260,37 @@ static void single_values(void **state)
 	assert_non_null(puq_pool_parse_mask("", PUQ_IP_V6, &mask));
 }
 
+/* Found by tests/fuzz/fuzz_server_list: a value longer than the check's buffer was cut,
+ * and the cut read as valid ("6", blanks, "4" as mask 6; 25 digits as VLAN 0). */
+static void single_values_are_never_cut(void **state)
+{
+	char text[80];
+	unsigned mask;
+	int vlan;
+	snprintf(text, sizeof(text), "6%*s4", 40, "");
+	assert_non_null(puq_pool_parse_mask(text, PUQ_IP_V6, &mask));
+	assert_non_null(puq_pool_parse_mask(text, PUQ_IP_V4, &mask));
+	assert_non_null(puq_pool_parse_vlan("0000000000000000000000005", &vlan));
+	assert_null(puq_pool_parse_mask(" / 24 ", PUQ_IP_V4, &mask));
+	assert_int_equal(mask, 24);
+
+	struct puq_pool_input in = {1, "IPv4", "vmbr0", "0", "10.0.0.1", "24", NULL, NULL,
+		"10.0.0.10", "10.0.0.20"};
+	struct puq_pool out;
+	struct puq_error err;
+	char bridge[80], gateway[80];
+	snprintf(bridge, sizeof(bridge), "vmbr0%*sx", 70, "");
+	snprintf(gateway, sizeof(gateway), "10.0.0.1%*sx", 60, "");
+	in.bridge = bridge;
+	in.gateway = gateway;
+	puq_error_clear(&err);
+	assert_int_equal(puq_pool_validate(&in, &out, &err), -PUQ_EVALIDATION);
+	assert_string_equal(puq_error_field_message(&err, "bridge"),
+		"a bridge name has at most 15 characters");
+	assert_string_equal(puq_error_field_message(&err, "gateway"),
+		"too long to be an IP address");
+}
+
 /* ---- the legacy server list --------------------------------------------------------- */
 
 static void server_list_parses_the_documented_examples(void **state)
@@ -393,6 +424,7 @@ int main(void)
 		cmocka_unit_test(ipv6_rules),
 		cmocka_unit_test(point_to_point_v4),
 		cmocka_unit_test(single_values),
+		cmocka_unit_test(single_values_are_never_cut),
 		cmocka_unit_test(server_list_parses_the_documented_examples),
 		cmocka_unit_test(server_list_reports_every_bad_line_by_number),
 		cmocka_unit_test(server_list_never_reads_part_of_a_value),
