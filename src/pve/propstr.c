@@ -79,9 +79,13 @@ static bool val_ll(const struct pair *pr, long long *out)
 	return !errno && !*end;
 }
 
+/* Room for any double written the way put_decimal writes it: DBL_MAX has 309 integer
+ * digits, the smallest subnormal needs 326 decimals. */
+#define DECIMAL_TEXT_MAX 400
+
 static bool val_double(const struct pair *pr, double *out)
 {
-	char tmp[32];
+	char tmp[DECIMAL_TEXT_MAX];
 	char *end;
 	if (!copy_val(pr, tmp, sizeof(tmp)) || !tmp[0])
 		return false;
@@ -134,6 +138,9 @@ int puq_pve_size_parse(const char *text, unsigned long long *bytes, struct puq_e
 	}
 	if (*end && end[1])
 		goto bad;
+	/* llround's range ends at 2^63 (8 EiB): past it the result would be garbage */
+	if (v * mul >= 9223372036854775808.0)
+		return puq_error_set(err, PUQ_EPARSE, "'%.40s' is larger than 8 EiB", text);
 	*bytes = (unsigned long long)llround(v * mul);
 	return 0;
 bad:
@@ -183,11 +190,20 @@ int puq_pve_disk_parse(const char *key, const char *value, struct puq_pve_disk *
 	return 0;
 }
 
-/* A decimal without exponent or trailing zeros ("12.5", "100"), as Proxmox prints. */
+/*
+ * A decimal without exponent or trailing zeros ("12.5", "100"), as Proxmox prints:
+ * three decimals, or as many as a smaller limit needs to stay above 0, which Proxmox
+ * reads as unlimited. Any finite double fits, and val_double reads it back.
+ */
 static void put_decimal(struct puq_buf *out, double v)
 {
-	char tmp[48];
-	int n = snprintf(tmp, sizeof(tmp), "%.3f", v);
+	char tmp[DECIMAL_TEXT_MAX];
+	int prec = v > 0 && v < 0.0005 ? (int)ceil(-log10(v)) + 2 : 3;
+	int n = snprintf(tmp, sizeof(tmp), "%.*f", prec, v);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) { /* not a finite double */
+		puq_buf_puts(out, "0");
+		return;
+	}
 	while (n > 0 && tmp[n - 1] == '0')
 		tmp[--n] = '\0';
 	if (n > 0 && tmp[n - 1] == '.')
@@ -195,9 +211,10 @@ static void put_decimal(struct puq_buf *out, double v)
 	puq_buf_puts(out, tmp);
 }
 
-static void put_limit(struct puq_buf *out, const char *key, double v, bool integer)
+static void put_limit(struct puq_buf *out, bool first, const char *key, double v,
+	bool integer)
 {
-	puq_buf_printf(out, ",%s=", key);
+	puq_buf_printf(out, "%s%s=", first ? "" : ",", key);
 	if (integer)
 		puq_buf_printf(out, "%lld", (long long)v);
 	else
@@ -213,7 +230,8 @@ int puq_pve_disk_with_limits(const char *value, const struct puq_pve_disk_limits
 	bool done[4] = {false, false, false, false};
 	struct pair pr;
 	const char *p = value;
-	bool first = true;
+	bool first = true; /* nothing written yet: the next option needs no comma */
+	bool kept = false; /* an option other than the limits was kept */
 
 	for (int i = 0; i < 4; i++)
 		if (vals[i] < 0 || !isfinite(vals[i]))
@@ -228,18 +246,21 @@ int puq_pve_disk_with_limits(const char *value, const struct puq_pve_disk_limits
 				puq_buf_putc(out, ',');
 			puq_buf_append(out, pr.raw, pr.rawlen);
 			first = false;
+			kept = true;
 			continue;
 		}
 		/* replace in place; 0 drops the option (unlimited) */
 		done[which] = true;
-		if (vals[which] > 0)
-			put_limit(out, keys[which], vals[which], which >= 2);
+		if (vals[which] > 0) {
+			put_limit(out, first, keys[which], vals[which], which >= 2);
+			first = false;
+		}
 	}
-	if (first)
+	if (!kept)
 		return puq_error_set(err, PUQ_EPARSE, "empty drive string");
 	for (int i = 0; i < 4; i++)
 		if (!done[i] && vals[i] > 0)
-			put_limit(out, keys[i], vals[i], i >= 2);
+			put_limit(out, false, keys[i], vals[i], i >= 2);
 	return puq_buf_failed(out) ? puq_error_set(err, PUQ_ENOMEM, NULL) : 0;
 }
 

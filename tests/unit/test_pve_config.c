@@ -230,6 +230,42 @@ static void net_strings(void **state)
 	puq_buf_free(&out);
 }
 
+/* Found by tests/fuzz/fuzz_pve_propstr: a size past 2^63 bytes came out of llround as
+ * 2^63; a limit first in a drive string was glued to the next option; a NIC rate of
+ * 1e50 overflowed the formatter's buffer and one below 0.0005 was written as 0, which
+ * Proxmox reads as unlimited. */
+static void property_strings_at_their_edges(void **state)
+{
+	unsigned long long b = 0;
+	assert_int_equal(puq_pve_size_parse("2e19", &b, &err), -PUQ_EPARSE);
+	assert_int_equal(puq_pve_size_parse("8E", &b, &err), -PUQ_EPARSE);
+	assert_int_equal(puq_pve_size_parse("8191P", &b, &err), -PUQ_EPARSE);
+	assert_int_equal(puq_pve_size_parse("8388607T", &b, &err), 0);
+	assert_true(b == 8388607ULL << 40);
+
+	struct puq_buf out = PUQ_BUF_INIT;
+	struct puq_pve_disk_limits lim = {.iops_rd = 800};
+	assert_int_equal(puq_pve_disk_with_limits("iops_rd=500,local-lvm:vm-101-disk-0", &lim,
+						 &out, &err),
+		0);
+	assert_string_equal(puq_buf_cstr(&out), "iops_rd=800,local-lvm:vm-101-disk-0");
+	puq_buf_reset(&out);
+
+	struct puq_pve_net huge = {.model = "virtio", .rate = 1e50, .firewall = -1,
+		.link_down = -1};
+	struct puq_pve_net back;
+	assert_int_equal(puq_pve_net_format(&huge, &out, &err), 0);
+	assert_int_equal(puq_pve_net_parse(puq_buf_cstr(&out), &back, &err), 0);
+	assert_true(back.rate == 1e50);
+	puq_buf_reset(&out);
+
+	struct puq_pve_net tiny = {.model = "virtio", .rate = 0.0001, .firewall = -1,
+		.link_down = -1};
+	assert_int_equal(puq_pve_net_format(&tiny, &out, &err), 0);
+	assert_string_equal(puq_buf_cstr(&out), "virtio,rate=0.0001");
+	puq_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup(disk_strings, setup),
 		cmocka_unit_test_setup(disk_limits_rewrite, setup),
 		cmocka_unit_test_setup(net_strings, setup),
+		cmocka_unit_test_setup(property_strings_at_their_edges, setup),
 	};
 	return cmocka_run_group_tests_name("pve_config", tests, NULL, NULL);
 }
