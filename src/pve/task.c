@@ -114,6 +114,11 @@ int puq_pve_parse_upid_answer(const json_t *data, char upid[PUQ_PVE_UPID_MAX],
 	puq_error_clear(&perr);
 	if (puq_pve_upid_parse(s, &u, &perr))
 		return puq_error_set(err, PUQ_EPROTO, "%s", perr.text);
+	/* a cut UPID would name no task: polling it could never succeed */
+	if (strlen(s) >= PUQ_PVE_UPID_MAX)
+		return puq_error_set(err, PUQ_EPROTO,
+			"Proxmox VE task id is longer than %d characters: '%.120s...'",
+			PUQ_PVE_UPID_MAX - 1, s);
 	puq_strlcpy(upid, s, PUQ_PVE_UPID_MAX);
 	return 0;
 }

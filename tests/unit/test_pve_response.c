@@ -183,6 +183,26 @@ static void task_answers(void **state)
 	assert_int_equal(puq_pve_parse_upid_answer(json_null(), upid, &err), -PUQ_EPROTO);
 }
 
+/* Found by tests/fuzz/fuzz_pve_upid: a UPID that parses but does not fit
+ * PUQ_PVE_UPID_MAX was kept cut, naming no task. */
+static void task_answer_too_long_for_the_buffer(void **state)
+{
+	/* every field within its own limit, the whole 301 characters */
+	char text[400], upid[PUQ_PVE_UPID_MAX], pad[64];
+	memset(pad, 'a', 60);
+	pad[60] = '\0';
+	snprintf(text, sizeof(text), "UPID:%s:0012A3F4:0A1B2C3D:6650E1A2:qmclone%.23s:%s:%.50s@pve!%s:",
+		pad, pad, pad, pad, pad);
+	assert_int_equal(strlen(text), 301);
+	struct puq_pve_upid u;
+	assert_int_equal(puq_pve_upid_parse(text, &u, &err), 0);
+	json_t *s = json_string(text);
+	assert_int_equal(puq_pve_parse_upid_answer(s, upid, &err), -PUQ_EPROTO);
+	assert_non_null(strstr(err.text, "longer than 255"));
+	assert_string_equal(upid, "");
+	json_decref(s);
+}
+
 static void task_status(void **state)
 {
 	struct puq_pve_task t;
@@ -383,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup(numbers_as_strings, setup),
 		cmocka_unit_test_setup(upid_parsing, setup),
 		cmocka_unit_test_setup(task_answers, setup),
+		cmocka_unit_test_setup(task_answer_too_long_for_the_buffer, setup),
 		cmocka_unit_test_setup(task_status, setup),
 		cmocka_unit_test_setup(nodes_guests_storages, setup),
 		cmocka_unit_test_setup(backups_snapshots_vnc_ipset_ticket, setup),
