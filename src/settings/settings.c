@@ -79,6 +79,21 @@ static const struct puq_setting_def defs[] = {
 		"that runs WHMCS."),
 	INT_SETTING("cron_lock_timeout", "cron", "Cron Mode", 600, 30, 86400, "s", "Lock Timeout",
 		"A task's lock older than this is considered stale and taken over."),
+	/* the provisioning engine (src/cron) */
+	INT_SETTING("cron_concurrency", "cron", "Provisioning Engine", 64, 1, 1024, NULL,
+		"VMs per worker", "VMs one cron worker drives at once; several workers share the rest."),
+	INT_SETTING("pve_connections", "cron", "Provisioning Engine", 16, 1, 256, NULL,
+		"Proxmox connections", "Concurrent API connections a worker opens to one Proxmox address."),
+	INT_SETTING("clone_cap", "cron", "Provisioning Engine", 4, 1, 64, NULL, "Clones at once",
+		"Most clones running at once per node and per storage, over all workers (Proxmox "
+		"answers more with 'got lock request timeout')."),
+	INT_SETTING("attention_after", "cron", "Provisioning Engine", 3600, 300, 604800, "s",
+		"Needs attention after",
+		"A VM failing for longer than this is flagged on the dashboard and in the module log."),
+	BOOL_SETTING("wake_on_provision", "cron", "Provisioning Engine", true,
+		"Start work at once",
+		"CreateAccount and the other provisioning calls start a worker for the service when no "
+		"looping worker is alive, so a new VM does not wait for the next cron run."),
 	CRON_TASK("processVirtualMachines", 1, "Process Virtual Machines",
 		"Deploys new VMs, runs change package and terminate, refreshes DNS."),
 	CRON_TASK("removeOldSnapshots", 5, "Remove Old Snapshots",

@@ -203,7 +203,14 @@ int puq_dns_schema_import(struct puq_db *db, struct puq_error *err);
 
 /* ---- vm (engine room: base definition, extended there) --------------------------------- */
 
-/* One row per WHMCS service; the columns of the original module (research/product.md 9.1). */
+/*
+ * One row per WHMCS service: the columns of the original module (research/product.md
+ * 9.1, names exact), then the engine's (src/vm, src/cron): the resolved product, the
+ * current action, the task intent and its UPID, the lease, retry bookkeeping, suspension
+ * and power requests. `due` and `next_run_at` are what the claim query reads (index
+ * due_next); `rev` changes with every update, so a conditional UPDATE that matched its
+ * row always reports one changed row.
+ */
 static const struct puq_schema_table vm_info_table = {
 	.name = "puqProxmoxKVM_vm_info",
 	.owner = "vm",
@@ -221,9 +228,158 @@ static const struct puq_schema_table vm_info_table = {
 		{"vm_backup_schedule", "TEXT NULL"},
 		{"vm_last_action_log", "MEDIUMTEXT NULL"},
 		{"vm_snapshot_schedule", "TEXT NULL"},
-		{"vm_snapshot_last", "DATETIME NULL DEFAULT NULL"}),
-	.indexes = PUQ_INDEXES(PUQ_PRIMARY("service_id"), PUQ_KEY("vm_status", "vm_status")),
+		{"vm_snapshot_last", "DATETIME NULL DEFAULT NULL"},
+		/* the engine */
+		{"client_id", "INT NOT NULL DEFAULT 0"},  /* tblclients.id */
+		{"product_id", "INT NOT NULL DEFAULT 0"}, /* tblproducts.id */
+		{"server_id", "INT NOT NULL DEFAULT 0"},  /* tblservers.id */
+		{"node", "VARCHAR(64) NOT NULL DEFAULT ''"}, /* where the VM is now */
+		{"fqdn", "VARCHAR(255) NOT NULL DEFAULT ''"},
+		{"os_username", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"product", "MEDIUMTEXT NULL"},         /* the resolved product, JSON */
+		{"pending_product", "MEDIUMTEXT NULL"}, /* a change of package waiting for ready */
+		{"action", "VARCHAR(24) NOT NULL DEFAULT ''"},
+		{"action_seq", "INT UNSIGNED NOT NULL DEFAULT 0"}, /* one per queued action */
+		{"due", "TINYINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"next_run_at", "DATETIME NULL DEFAULT NULL"},
+		{"attempts", "INT UNSIGNED NOT NULL DEFAULT 0"},
+		{"failing_since", "DATETIME NULL DEFAULT NULL"},
+		{"needs_attention", "TINYINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"last_error_action", "VARCHAR(24) NOT NULL DEFAULT ''"},
+		{"last_error_message", "TEXT NULL"},
+		{"lease_owner", "VARCHAR(128) NULL DEFAULT NULL"},
+		{"lease_token", "CHAR(32) NULL DEFAULT NULL"},
+		{"lease_until", "DATETIME NULL DEFAULT NULL"}, /* the database's clock */
+		{"task_kind", "VARCHAR(16) NOT NULL DEFAULT ''"}, /* clone | migrate | delete */
+		{"task_vmid", "INT UNSIGNED NOT NULL DEFAULT 0"},
+		{"task_node", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"task_target", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"task_upid", "VARCHAR(255) NOT NULL DEFAULT ''"},
+		{"task_started_at", "DATETIME NULL DEFAULT NULL"},
+		{"suspended", "TINYINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"power_request", "VARCHAR(8) NOT NULL DEFAULT ''"}, /* start | stop */
+		{"rev", "BIGINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("service_id"), PUQ_KEY("vm_status", "vm_status"),
+		PUQ_KEY("due_next", "due, next_run_at"), PUQ_KEY("lease_owner", "lease_owner"),
+		PUQ_KEY("vm_id", "vm_id")),
 };
+
+/* The run log (src/vm/runlog.c): a run per claim of a VM, a row per step. */
+static const struct puq_schema_table vm_runs_table = {
+	.name = "puq_proxmox_kvm_vm_runs",
+	.owner = "vm",
+	.columns = PUQ_COLUMNS(
+		{"id", "BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"service_id", "INT NOT NULL DEFAULT 0"},
+		{"action", "VARCHAR(24) NOT NULL DEFAULT ''"},
+		{"result", "VARCHAR(16) NOT NULL DEFAULT 'running'"}, /* running success waiting error */
+		{"message", "TEXT NULL"},
+		{"worker", "VARCHAR(128) NOT NULL DEFAULT ''"},
+		{"started_at", "DATETIME(3) NULL DEFAULT NULL"},
+		{"finished_at", "DATETIME(3) NULL DEFAULT NULL"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_KEY("service", "service_id, id")),
+};
+
+static const struct puq_schema_table vm_steps_table = {
+	.name = "puq_proxmox_kvm_vm_steps",
+	.owner = "vm",
+	.columns = PUQ_COLUMNS(
+		{"id", "BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"run_id", "BIGINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"service_id", "INT NOT NULL DEFAULT 0"},
+		{"seq", "SMALLINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"label", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"from_status", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"to_status", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"result", "VARCHAR(16) NOT NULL DEFAULT ''"}, /* success waiting error skip */
+		{"message", "TEXT NULL"},
+		{"duration_ms", "INT UNSIGNED NOT NULL DEFAULT 0"},
+		{"created_at", "DATETIME(3) NULL DEFAULT NULL"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_KEY("run", "run_id, seq"),
+		PUQ_KEY("service", "service_id, run_id")),
+};
+
+/*
+ * Reserved VMIDs: one row per VMID a service holds (service_id 0: used in Proxmox by a
+ * VM outside the module, remembered so it is skipped). The primary key is what makes a
+ * VMID unique across workers before the clone is sent.
+ */
+static const struct puq_schema_table vmids_table = {
+	.name = "puq_proxmox_kvm_vmids",
+	.owner = "vm",
+	.columns = PUQ_COLUMNS(
+		{"vmid", "INT UNSIGNED NOT NULL"},
+		{"service_id", "INT NOT NULL DEFAULT 0"},
+		{"server_id", "INT NOT NULL DEFAULT 0"},
+		{"reserved_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("vmid"), PUQ_KEY("service", "service_id")),
+};
+
+/*
+ * The per-node and per-storage cap on clones running at once: a clone holds one slot of
+ * its node's scope and one of its storage's (slot < cap), released when the clone ends
+ * and expiring with the worker's lease.
+ */
+static const struct puq_schema_table clone_slots_table = {
+	.name = "puq_proxmox_kvm_clone_slots",
+	.owner = "cron",
+	.columns = PUQ_COLUMNS(
+		{"server_id", "INT NOT NULL DEFAULT 0"},
+		{"scope", "VARCHAR(96) NOT NULL DEFAULT ''"}, /* node:<name> | storage:<name> */
+		{"slot", "SMALLINT UNSIGNED NOT NULL DEFAULT 0"},
+		{"service_id", "INT NOT NULL DEFAULT 0"},
+		{"worker", "VARCHAR(128) NOT NULL DEFAULT ''"},
+		{"expires_at", "DATETIME NULL DEFAULT NULL"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("server_id, scope, slot"),
+		PUQ_KEY("service", "service_id"), PUQ_KEY("worker", "worker")),
+};
+
+/*
+ * Effects only WHMCS can perform (DESIGN.md principle 8): e-mails and activity log
+ * entries, written by the core in the transaction of the transition that causes them
+ * (dedupe_key UNIQUE) and delivered once by the addon's cron (src/cron/outbox.c).
+ */
+static const struct puq_schema_table outbox_table = {
+	.name = "puq_proxmox_kvm_outbox",
+	.owner = "cron",
+	.columns = PUQ_COLUMNS(
+		{"id", "BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"kind", "VARCHAR(16) NOT NULL DEFAULT ''"}, /* email | activity */
+		{"service_id", "INT NOT NULL DEFAULT 0"},
+		{"client_id", "INT NOT NULL DEFAULT 0"},
+		{"dedupe_key", "VARCHAR(191) NOT NULL DEFAULT ''"},
+		{"template", "VARCHAR(191) NOT NULL DEFAULT ''"}, /* email: the template name */
+		{"description", "TEXT NULL"},                     /* activity: the entry */
+		{"state", "VARCHAR(12) NOT NULL DEFAULT 'pending'"}, /* pending claimed sent failed */
+		{"attempts", "INT UNSIGNED NOT NULL DEFAULT 0"},
+		{"lease_owner", "VARCHAR(128) NULL DEFAULT NULL"},
+		{"lease_until", "DATETIME NULL DEFAULT NULL"},
+		{"claimed_at", "DATETIME NULL DEFAULT NULL"},
+		{"sent_at", "DATETIME NULL DEFAULT NULL"},
+		{"last_error", "TEXT NULL"},
+		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_UNIQUE("dedupe", "dedupe_key"),
+		PUQ_KEY("state", "state, lease_until")),
+};
+
+/* Cron workers alive (a heartbeat), so provisioning calls know whether one will pick
+ * new work up at once or a worker must be started. */
+static const struct puq_schema_table workers_table = {
+	.name = "puq_proxmox_kvm_workers",
+	.owner = "cron",
+	.columns = PUQ_COLUMNS(
+		{"worker_id", "VARCHAR(128) NOT NULL"},
+		{"host", "VARCHAR(128) NOT NULL DEFAULT ''"},
+		{"pid", "INT NOT NULL DEFAULT 0"},
+		{"mode", "VARCHAR(8) NOT NULL DEFAULT ''"}, /* loop | once */
+		{"started_at", "DATETIME NULL DEFAULT NULL"},
+		{"heartbeat_at", "DATETIME NULL DEFAULT NULL"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("worker_id"), PUQ_KEY("heartbeat", "heartbeat_at")),
+};
+
+/* Data step (src/vm/backfill.c): adopted rows get `due` and their VMIDs reserved. */
+int puq_vm_schema_backfill(struct puq_db *db, struct puq_error *err);
 
 /* ---- the list -------------------------------------------------------------------------- */
 
@@ -237,6 +393,12 @@ static const struct puq_schema_table *const tables[] = {
 	&dns_zones_table,
 	&dns_records_table,
 	&vm_info_table,
+	&vm_runs_table,
+	&vm_steps_table,
+	&vmids_table,
+	&clone_slots_table,
+	&outbox_table,
+	&workers_table,
 	NULL,
 };
 
@@ -244,6 +406,7 @@ static const struct puq_schema_table *const tables[] = {
 static const struct puq_schema_step steps[] = {
 	{"pool_backfill_v1", puq_pool_schema_backfill}, /* pool: adopted rows, counts, runs */
 	{"dns_import_legacy_v1", puq_dns_schema_import}, /* dns: PUQ Customization's zones */
+	{"vm_backfill_v1", puq_vm_schema_backfill},      /* vm: due flags, reserved VMIDs */
 	{NULL, NULL},
 };
 

@@ -1,0 +1,152 @@
+/*
+ * Private to the cron room: the state of one processVirtualMachines run, shared by the
+ * loop (engine.c), the lease and transition statements (lease.c), the database actions
+ * steps ask for (actions.c), the DNS batches (dnsbatch.c) and the server connections
+ * (servers.c).
+ */
+#ifndef PUQKVM_CRON_ENGINE_H
+#define PUQKVM_CRON_ENGINE_H
+
+#include "puqkvm/cron.h"
+#include "puqkvm/dns.h"
+#include "puqkvm/pve_conn.h"
+#include "puqkvm/settings.h"
+#include "puqkvm/vm.h"
+#include "puqkvm/vm_store.h"
+
+#define CRON_SLOTS_TABLE "puq_proxmox_kvm_clone_slots"
+#define CRON_VMIDS_TABLE "puq_proxmox_kvm_vmids"
+
+struct cron_server {
+	long long id;
+	struct puq_pve_conn conn;
+	bool ok;
+	char why[PUQ_ERROR_TEXT_MAX]; /* when not ok */
+	int why_code;
+};
+
+/* A read several VMs share (cluster resources, nodes, a template's config). */
+struct cron_shared {
+	char key[600];
+	bool done;
+	double fetched;
+	int rc;
+	struct puq_error err;
+	json_t *data;
+	struct cron_vm **waiters;
+	size_t nwait, capwait;
+	struct cron_shared *next;
+};
+
+enum cron_wait {
+	CW_READY, /* ev holds what the step gets next */
+	CW_HTTP,  /* a request is in flight */
+	CW_SLEEP, /* until wake_at: then poll the task, or call the step again */
+	CW_DNS,   /* in the next DNS batch */
+	CW_DONE,  /* the run ended; freed by the loop */
+};
+
+struct cron_vm {
+	struct puq_vm vm;
+	struct puq_vm_meta meta;
+	struct cron_server *srv;
+	struct puq_vm_scratch sc;
+	struct puq_vm_event ev;
+	json_t *ev_data;          /* owns what ev.data points to */
+	enum cron_wait wait;
+	double wake_at;
+	/* a followed task */
+	bool polling;
+	char upid[PUQ_PVE_UPID_MAX];
+	double task_started, task_deadline;
+	bool task_is_intent;      /* its UPID is stored with the intent */
+	bool task_answer;         /* the request in flight answers a UPID */
+	/* the step in progress */
+	enum puq_vm_state step_from;
+	double step_started;
+	char step_label[64];
+	/* the run */
+	struct puq_vm_run run;
+	bool run_open;
+	char password[256];
+	enum puq_vm_dns_op dns_op;
+	size_t dns_ok, dns_failed;
+	int dns_rc;
+	char dns_error[PUQ_ERROR_TEXT_MAX];
+	bool header_printed;
+	bool reload;              /* the row changed under the run (a waiting change of package) */
+	bool dropped;             /* the lease was lost: nothing more is written */
+	char step_note[PUQ_ERROR_TEXT_MAX]; /* the last WAIT's reason */
+};
+
+struct cron_engine {
+	struct puq_db *db;
+	const struct puq_cron_vm_options *opt;
+	const struct puq_cron_hooks *hooks;
+	struct puq_http_engine *http;
+	bool own_http;
+	struct puq_vm_env env;
+	char worker[128];
+	double lease_s;
+	unsigned concurrency;
+	long clone_cap;
+	long attention_after_s;
+	long heavy_timeout_ms, default_timeout_ms;
+	unsigned pve_connections;
+	struct cron_server *servers;
+	size_t nservers, capservers;
+	struct cron_vm **vms;
+	size_t nvms, capvms;
+	struct cron_shared *shared;
+	struct puq_cron_vm_stats *stats;
+	bool skip_locked;
+};
+
+double cron_now(void);
+void cron_line(struct cron_engine *e, const char *fmt, ...) PUQ_PRINTF(2, 3);
+void cron_vm_line(struct cron_engine *e, struct cron_vm *v, const char *fmt, ...)
+	PUQ_PRINTF(3, 4);
+
+/* Forgets the run's steps after the first n (a rolled back or retried transaction). */
+void cron_run_trim(struct puq_vm_run *run, size_t n);
+
+/* ---- lease.c ---- */
+/* Claims up to max due VMs; their ids and tokens go to ids[] / tokens[]. */
+int cron_claim(struct cron_engine *e, size_t max, long long *ids, char (*tokens)[33],
+	size_t *n, struct puq_error *err);
+int cron_renew(struct cron_engine *e, struct puq_error *err);
+/*
+ * The transition of v to `next` (the step's decision in out): one transaction with the
+ * step's log entry and, reaching ready, the e-mail and a waiting change of package.
+ * -PUQ_ELEASE when the VM was taken away.
+ */
+int cron_transition(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_out *out,
+	const char *result, double seconds, struct puq_error *err);
+/* Commits the intent of out (and takes the clone slots it names). -PUQ_EBUSY: no slot. */
+int cron_commit_intent(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_out *out,
+	struct puq_error *err);
+int cron_commit_upid(struct cron_engine *e, struct cron_vm *v, const char *upid,
+	struct puq_error *err);
+int cron_release_slots(struct cron_engine *e, long long service_id, struct puq_error *err);
+/* Ends the run: result success / waiting / error; releases the lease (conditionally). */
+int cron_release(struct cron_engine *e, struct cron_vm *v, const char *result,
+	const char *message, struct puq_error *err);
+
+/* ---- actions.c ---- */
+/*
+ * Runs a database action of out; transitional actions include the transition (and the
+ * step log entry). *n receives a number the action produced (a VMID).
+ */
+int cron_action(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_out *out,
+	double seconds, long long *n, struct puq_error *err);
+bool cron_action_transitions(enum puq_vm_db_op op);
+
+/* ---- dnsbatch.c ---- */
+/* Runs every VM waiting in CW_DNS through its operation (batched), then marks it ready. */
+void cron_dns_batch(struct cron_engine *e);
+
+/* ---- servers.c ---- */
+struct cron_server *cron_server(struct cron_engine *e, long long server_id);
+void cron_servers_free(struct cron_engine *e);
+
+#endif
