@@ -69,7 +69,7 @@ int puq_vm_step_start(struct puq_vm_step *s)
 			return 0;
 		}
 		if (strcmp(status, "running") == 0) {
-			vm_next(s, next, "already running");
+			vm_skip(s, next, "already running");
 			return 0;
 		}
 		return power(s, PUQ_PVE_START, 0, false, PW_TASK, s->env->start_timeout_ms);

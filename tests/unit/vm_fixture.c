@@ -153,6 +153,32 @@ done:
 	return out;
 }
 
+long vmf_pve(struct vm_fixture *f, const char *method, const char *path, const char *form)
+{
+	char url[512];
+	long status = 0;
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/api2/json%s", f->sim_port, path);
+	struct puq_http_tls tls = {.pin_sha256 = f->sim_fp, .skip_hostname = true};
+	struct puq_http_engine *e = puq_http_engine_new(NULL, NULL);
+	struct puq_http_request *r = puq_http_request_new(method, url);
+	struct puq_http_response *resp = NULL;
+	if (e && r) {
+		r->tls = &tls;
+		puq_http_request_secret_header(r, "Authorization",
+			"PVEAPIToken=automation@pve!ci=6f0c4d1e-9a7b-4c2e-8d55-3f1a2b3c4d5e");
+		if (form)
+			puq_http_request_body(r, "application/x-www-form-urlencoded", form, strlen(form));
+		if (puq_http_perform(e, r, &resp, NULL) == 0)
+			status = resp->status;
+		r = NULL;
+	}
+	puq_http_request_free(r);
+	if (resp)
+		puq_http_response_free(resp);
+	puq_http_engine_free(e);
+	return status;
+}
+
 long long vmf_calls(struct vm_fixture *f, const char *endpoint)
 {
 	json_t *c = vmf_sim(f, "GET", "counters", NULL);

@@ -32,6 +32,9 @@ int vmf_start(struct vm_fixture *f, const char *const *sim_args);
 void vmf_stop(struct vm_fixture *f);
 /* POST/GET the simulator's control endpoint "/__sim/<name>"; the answer (new ref) or NULL. */
 json_t *vmf_sim(struct vm_fixture *f, const char *method, const char *name, const char *body);
+/* A Proxmox API call on the simulator with the test token: method, path below
+ * /api2/json, form body or NULL. Returns the HTTP status (0 on transport failure). */
+long vmf_pve(struct vm_fixture *f, const char *method, const char *path, const char *form);
 /* How often the simulator served "METHOD /schema/path" (counters.endpoints). */
 long long vmf_calls(struct vm_fixture *f, const char *endpoint);
 /* A service (tblhosting row) on server 1 for client 7, with password "secret-<id>". */
