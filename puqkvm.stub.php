@@ -415,6 +415,131 @@ namespace {
     function puqkvm_pve_bridges(#[\SensitiveParameter] array $server, string $node): array {}
 
     /* ---- vm / cron --------------------------------------------------------------- */
+
+    /*
+     * The provisioning calls take WHMCS's server-module $params: serviceid, userid, pid,
+     * serverid, configoption1..24 (the product settings, see
+     * puqkvm_vm_product_settings()) and configoptions (the service's configurable
+     * options, name => value, plain or legacy names); plus password_encrypted, the
+     * service password as WHMCS's encrypt() returns it, when the shim sets a new one.
+     * They only write the database and return at once: the cron does the work.
+     */
+
+    /**
+     * The product settings, in display order: name, slot (the configoption number; 23 is
+     * the "key = value" advanced text), type (int, bool, choice, text), default, min, max,
+     * choices, loader (nodes, templates, storages or null), label, help.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_vm_product_settings(): array {}
+
+    /**
+     * Resolves and validates a product: the settings and configurable options of $params
+     * as the engine will use them.
+     * @param array $params WHMCS module parameters
+     * @return array<string, mixed>
+     * @throws PuqKvm\ValidationException naming each bad setting or option
+     */
+    function puqkvm_vm_product_check(array $params): array {}
+
+    /**
+     * CreateAccount: the VM row in creation and tblhosting.username/password; the cron
+     * deploys it.
+     * @param array $params WHMCS module parameters (+ password_encrypted)
+     * @throws PuqKvm\ValidationException|PuqKvm\ConflictException
+     */
+    function puqkvm_vm_create(#[\SensitiveParameter] array $params): void {}
+
+    /**
+     * ChangePackage: starts at once when the VM is ready, else waits for ready. Returns
+     * true when it waits.
+     * @param array $params WHMCS module parameters
+     */
+    function puqkvm_vm_change_package(array $params): bool {}
+
+    /** TerminateAccount: the cron stops, deletes backups, DNS and the VM, then releases. */
+    function puqkvm_vm_terminate(int $serviceId): void {}
+
+    /** SuspendAccount (stop; never started until unsuspended) / UnsuspendAccount (start). */
+    function puqkvm_vm_suspend(int $serviceId, bool $suspended = true): void {}
+
+    /**
+     * The Start / Stop buttons ("start" or "stop").
+     * @throws PuqKvm\StateException for a start while the service is suspended
+     */
+    function puqkvm_vm_power(int $serviceId, string $action): void {}
+
+    /** Reinstall: same VMID, addresses and MAC; a new template and password when given. */
+    function puqkvm_vm_reinstall(int $serviceId, int $templateVmid = 0, #[\SensitiveParameter] ?string $passwordEncrypted = null): void {}
+
+    /** Redeploy: deletes the VM, releases addresses and VMID, deploys from creation. */
+    function puqkvm_vm_redeploy(int $serviceId): void {}
+
+    /** Set DNS records: a full resync of a ready VM's records. */
+    function puqkvm_vm_set_dns_records(int $serviceId): void {}
+
+    /**
+     * The admin's Reset to ready, creation, set_ip, change_package, set_dns_records,
+     * terminate or remove: clears the lease (a worker holding the VM drops it) and the
+     * error counters.
+     */
+    function puqkvm_vm_reset(int $serviceId, string $status): void {}
+
+    /**
+     * The VM row: every column (product, pending_product, vm_rev_dns and
+     * vm_last_action_log decoded).
+     * @return array<string, mixed>
+     * @throws PuqKvm\NotFoundException
+     */
+    function puqkvm_vm_get(int $serviceId): array {}
+
+    /**
+     * The run log: runs (newest first: id, action, result, message, started_at,
+     * finished_at, duration, steps: [seq, label, from, to, result, message, duration,
+     * time]) and last_error {action, message}.
+     * @return array<string, mixed>
+     */
+    function puqkvm_vm_runs(int $serviceId, int $limit = 50): array {}
+
+    /**
+     * Runs the cron tasks: every due one, or options task (one, ignoring its interval),
+     * force (ignore intervals), no_lock, loop (keep polling for due VMs), deadline
+     * (seconds), lease (seconds), idle_poll, service_id, concurrency, worker_id, quiet.
+     * $onLine gets each output line as it happens; $decrypt decrypts what WHMCS
+     * encrypted (pass "decrypt" inside WHMCS); $onTick is called about once a second
+     * while VMs are processed (deliver the outbox there).
+     * @param array $options
+     * @return array{tasks_run: int, processed: int, errors: int, busy: int, stopped: bool}
+     */
+    function puqkvm_cron_run(array $options = [], ?callable $onLine = null, ?callable $decrypt = null, ?callable $onTick = null): array {}
+
+    /**
+     * The cron tasks: name, label, interval, available, singleton, due, last_run_at,
+     * last_finished_at, last_status, last_message, locked_by, lock_expires_at.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_cron_tasks(): array {}
+
+    /** Looping cron workers whose heartbeat is younger than $withinSeconds. */
+    function puqkvm_cron_workers_alive(int $withinSeconds = 15): int {}
+
+    /** A new worker id "<host>:<pid>:<random>". */
+    function puqkvm_cron_worker_id(): string {}
+
+    /**
+     * Claims undelivered e-mails and activity entries for $worker: id, kind (email |
+     * activity), service_id, client_id, template, description (with its reference),
+     * reference. Entries a dead deliverer already sent (found in tblemails /
+     * tblactivitylog) are marked sent and not returned.
+     * @return list<array<string, mixed>>
+     */
+    function puqkvm_outbox_claim(string $worker, int $limit = 50): array {}
+
+    /** Acknowledges a claimed entry: delivered ($ok) or failed (retried later). */
+    function puqkvm_outbox_ack(int $id, string $worker, bool $ok, string $error = ""): void {}
+
+    /** Creates the module's e-mail templates that do not exist; returns how many. */
+    function puqkvm_email_templates_install(): int {}
 }
 
 namespace PuqKvm {

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: be91e18403b02ce972ec2c6446ed488c2d2829b4 */
+ * Stub hash: ea2a24e740e518fff8ede3257ac2e38cac7f90fa */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -178,10 +178,91 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_pve_bridges, 0, 2, IS_ARR
 	ZEND_ARG_TYPE_INFO(0, node, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_puqkvm_vm_product_settings arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_product_check, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_create, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_change_package, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_terminate, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_suspend, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, suspended, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_power, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, action, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_reinstall, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, templateVmid, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, passwordEncrypted, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_vm_redeploy arginfo_puqkvm_vm_terminate
+
+#define arginfo_puqkvm_vm_set_dns_records arginfo_puqkvm_vm_terminate
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_reset, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, status, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_get, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vm_runs, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "50")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_cron_run, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, onLine, IS_CALLABLE, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, decrypt, IS_CALLABLE, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, onTick, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_cron_tasks arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_cron_workers_alive, 0, 0, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, withinSeconds, IS_LONG, 0, "15")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_cron_worker_id arginfo_puqkvm_version
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_outbox_claim, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, worker, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "50")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_outbox_ack, 0, 3, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, id, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, worker, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, ok, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, error, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_email_templates_install, 0, 0, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_PuqKvm_HttpException_getHttpStatus, 0, 0, IS_LONG, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_PuqKvm_HttpException_getHttpStatus arginfo_puqkvm_email_templates_install
 
 
 ZEND_FUNCTION(puqkvm_version);
@@ -234,6 +315,26 @@ ZEND_FUNCTION(puqkvm_pve_nodes);
 ZEND_FUNCTION(puqkvm_pve_templates);
 ZEND_FUNCTION(puqkvm_pve_storages);
 ZEND_FUNCTION(puqkvm_pve_bridges);
+ZEND_FUNCTION(puqkvm_vm_product_settings);
+ZEND_FUNCTION(puqkvm_vm_product_check);
+ZEND_FUNCTION(puqkvm_vm_create);
+ZEND_FUNCTION(puqkvm_vm_change_package);
+ZEND_FUNCTION(puqkvm_vm_terminate);
+ZEND_FUNCTION(puqkvm_vm_suspend);
+ZEND_FUNCTION(puqkvm_vm_power);
+ZEND_FUNCTION(puqkvm_vm_reinstall);
+ZEND_FUNCTION(puqkvm_vm_redeploy);
+ZEND_FUNCTION(puqkvm_vm_set_dns_records);
+ZEND_FUNCTION(puqkvm_vm_reset);
+ZEND_FUNCTION(puqkvm_vm_get);
+ZEND_FUNCTION(puqkvm_vm_runs);
+ZEND_FUNCTION(puqkvm_cron_run);
+ZEND_FUNCTION(puqkvm_cron_tasks);
+ZEND_FUNCTION(puqkvm_cron_workers_alive);
+ZEND_FUNCTION(puqkvm_cron_worker_id);
+ZEND_FUNCTION(puqkvm_outbox_claim);
+ZEND_FUNCTION(puqkvm_outbox_ack);
+ZEND_FUNCTION(puqkvm_email_templates_install);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -289,6 +390,26 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_pve_templates, arginfo_puqkvm_pve_templates)
 	ZEND_FE(puqkvm_pve_storages, arginfo_puqkvm_pve_storages)
 	ZEND_FE(puqkvm_pve_bridges, arginfo_puqkvm_pve_bridges)
+	ZEND_FE(puqkvm_vm_product_settings, arginfo_puqkvm_vm_product_settings)
+	ZEND_FE(puqkvm_vm_product_check, arginfo_puqkvm_vm_product_check)
+	ZEND_FE(puqkvm_vm_create, arginfo_puqkvm_vm_create)
+	ZEND_FE(puqkvm_vm_change_package, arginfo_puqkvm_vm_change_package)
+	ZEND_FE(puqkvm_vm_terminate, arginfo_puqkvm_vm_terminate)
+	ZEND_FE(puqkvm_vm_suspend, arginfo_puqkvm_vm_suspend)
+	ZEND_FE(puqkvm_vm_power, arginfo_puqkvm_vm_power)
+	ZEND_FE(puqkvm_vm_reinstall, arginfo_puqkvm_vm_reinstall)
+	ZEND_FE(puqkvm_vm_redeploy, arginfo_puqkvm_vm_redeploy)
+	ZEND_FE(puqkvm_vm_set_dns_records, arginfo_puqkvm_vm_set_dns_records)
+	ZEND_FE(puqkvm_vm_reset, arginfo_puqkvm_vm_reset)
+	ZEND_FE(puqkvm_vm_get, arginfo_puqkvm_vm_get)
+	ZEND_FE(puqkvm_vm_runs, arginfo_puqkvm_vm_runs)
+	ZEND_FE(puqkvm_cron_run, arginfo_puqkvm_cron_run)
+	ZEND_FE(puqkvm_cron_tasks, arginfo_puqkvm_cron_tasks)
+	ZEND_FE(puqkvm_cron_workers_alive, arginfo_puqkvm_cron_workers_alive)
+	ZEND_FE(puqkvm_cron_worker_id, arginfo_puqkvm_cron_worker_id)
+	ZEND_FE(puqkvm_outbox_claim, arginfo_puqkvm_outbox_claim)
+	ZEND_FE(puqkvm_outbox_ack, arginfo_puqkvm_outbox_ack)
+	ZEND_FE(puqkvm_email_templates_install, arginfo_puqkvm_email_templates_install)
 	ZEND_FE_END
 };
 
@@ -367,6 +488,10 @@ static void register_puqkvm_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_storages", sizeof("puqkvm_pve_storages") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_pve_bridges", sizeof("puqkvm_pve_bridges") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vm_create", sizeof("puqkvm_vm_create") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vm_reinstall", sizeof("puqkvm_vm_reinstall") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 }
 
 static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)

@@ -56,6 +56,12 @@ struct puq_db *php_puqkvm_db_unchecked(void);
 /* The dns room's lifecycle: its INI entry (puqkvm.cloudflare_api). */
 extern const struct php_puqkvm_room php_puqkvm_room_dns;
 
+/* ---- json (glue/json.c) ---- */
+
+typedef struct json_t json_t;
+/* A core JSON value as a PHP value (objects as associative arrays). */
+void php_puqkvm_json_to_zval(zval *out, const json_t *j);
+
 /* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
 #define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)
 

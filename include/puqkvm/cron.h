@@ -40,6 +40,9 @@ struct puq_cron_hooks {
 		struct puq_error *err);
 	/* One line of live output, without a newline. */
 	void (*line)(void *ctx, const char *text);
+	/* Called about once a second while processVirtualMachines runs, outside any
+	 * transaction (the addon delivers the outbox from here). May be NULL. */
+	void (*tick)(void *ctx);
 	void *ctx;
 };
 

@@ -854,7 +854,7 @@ int puq_cron_process_vms(struct puq_db *db, const struct puq_cron_vm_options *op
 	double start = cron_now();
 	double deadline = e->opt->deadline_s > 0 ? start + e->opt->deadline_s : 0;
 	double idle = e->opt->idle_poll_s > 0 ? e->opt->idle_poll_s : 0.25;
-	double next_claim = start, last_renew = start, last_beat = start;
+	double next_claim = start, last_renew = start, last_beat = start, last_tick = start;
 	bool claim_again = true; /* once mode: something finished since the last empty claim */
 	long long *ids = PUQ_CALLOC(e->concurrency, sizeof(*ids));
 	char (*tokens)[33] = PUQ_CALLOC(e->concurrency, sizeof(*tokens));
@@ -918,6 +918,10 @@ int puq_cron_process_vms(struct puq_db *db, const struct puq_cron_vm_options *op
 			if (cron_renew(e, &rerr) < 0)
 				cron_line(e, "[!] renewing the leases failed: %s", rerr.text);
 			last_renew = t;
+		}
+		if (hooks && hooks->tick && t - last_tick >= 1) {
+			hooks->tick(hooks->ctx);
+			last_tick = t;
 		}
 		if (t - last_beat >= 5) {
 			puq_cron_worker_beat(db, e->worker, mode, &ignore);

@@ -399,3 +399,25 @@ CREATE TABLE IF NOT EXISTS `tblemailtemplates` (
   KEY `type` (`type`(32)),
   KEY `name` (`name`(64))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8 COLLATE=utf8_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS `tblemails` (
+  `id` int(10) NOT NULL AUTO_INCREMENT,
+  `userid` int(10) NOT NULL,
+  `subject` text NOT NULL,
+  `message` mediumtext NOT NULL,
+  `date` datetime DEFAULT NULL,
+  `to` text DEFAULT NULL,
+  `cc` text DEFAULT NULL,
+  `bcc` text DEFAULT NULL,
+  `attachments` text DEFAULT NULL,
+  `pending` tinyint(1) NOT NULL DEFAULT 0,
+  `message_id` varchar(255) NOT NULL DEFAULT '',
+  `failed` tinyint(1) NOT NULL DEFAULT 0,
+  `failure_reason` text DEFAULT NULL,
+  `retry_count` int(10) NOT NULL DEFAULT 0,
+  `campaign_id` int(10) unsigned NOT NULL DEFAULT 0,
+  `created_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  `updated_at` timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (`id`),
+  KEY `userid` (`userid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8 COLLATE=utf8_unicode_ci;

@@ -83,6 +83,12 @@ final class Environment
         file_put_contents($tmp, $php);
         chmod($tmp, 0600);
         rename($tmp, "$dir/configuration.php");
+        // WHMCS's init.php, which command-line scripts of modules (cron.php) include
+        $init = "<?php\n// WHMCS bootstrap of a puqkvm harness root (written by tests/whmcs).\n"
+            . 'require_once ' . var_export(dirname(__DIR__) . '/bootstrap.php', true) . ";\n"
+            . "if (WhmcsHarness\\Environment::root() === null) {\n"
+            . "    WhmcsHarness\\Environment::boot(__DIR__);\n}\n";
+        file_put_contents("$dir/init.php", $init);
     }
 
     /**

@@ -100,7 +100,49 @@ final class LocalApi
         if (empty($v['id'])) {
             return ['result' => 'error', 'message' => 'A related ID is required'];
         }
+        if (empty($v['customtype'])) {
+            self::logEmail((string) $v['messagename'], (int) $v['id'], (string) ($v['customvars'] ?? ''));
+        }
         return ['result' => 'success'];
+    }
+
+    /**
+     * What WHMCS keeps of a sent product e-mail: a tblemails row for the service's
+     * client with the template's subject and message, merge fields filled from the
+     * service and from customvars (base64 of a serialized array, as WHMCS takes it).
+     */
+    private static function logEmail(string $name, int $serviceId, string $customVars): void
+    {
+        $template = Capsule::table('tblemailtemplates')->where('name', $name)->where('language', '')->first();
+        $service = Capsule::table('tblhosting')->where('id', $serviceId)->first();
+        if ($template === null || $service === null) {
+            return;
+        }
+        $client = Capsule::table('tblclients')->where('id', $service->userid)->first();
+        $product = Capsule::table('tblproducts')->where('id', $service->packageid)->first();
+        $vars = [
+            'client_name' => $client ? trim($client->firstname . ' ' . $client->lastname) : '',
+            'service_product_name' => $product ? $product->name : '',
+            'service_domain' => $service->domain,
+            'service_dedicated_ip' => $service->dedicatedip,
+            'service_assigned_ips' => $service->assignedips,
+            'service_username' => $service->username,
+            'service_password' => Crypto::decrypt($service->password),
+            'signature' => '',
+        ];
+        $custom = $customVars !== '' ? @unserialize(base64_decode($customVars), ['allowed_classes' => false]) : [];
+        if (is_array($custom)) {
+            $vars = $custom + $vars;
+        }
+        $fill = static fn (string $text): string => preg_replace_callback('/\{\$([a-z0-9_]+)\}/i',
+            static fn (array $m): string => (string) ($vars[$m[1]] ?? ''), $text);
+        Capsule::table('tblemails')->insert([
+            'userid' => (int) $service->userid,
+            'subject' => $fill($template->subject),
+            'message' => $fill($template->message),
+            'date' => date('Y-m-d H:i:s'),
+            'to' => $client ? $client->email : '',
+        ]);
     }
 
     private static function logActivity(array $v, string $admin): array

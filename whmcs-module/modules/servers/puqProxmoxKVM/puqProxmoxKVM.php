@@ -7,9 +7,11 @@
  * everything, logs the call with logModuleCall (secrets masked) and returns the shape
  * WHMCS documents for that function. The Proxmox VE work is done by the extension.
  *
- * Present now: MetaData and TestConnection (Setup > Servers > Test Connection). The
- * provisioning functions (CreateAccount, Suspend, Terminate, ChangePackage, buttons,
- * client area) join as further small functions over lib/ classes.
+ * Present: MetaData, TestConnection, ConfigOptions (the product settings, generated from
+ * the engine's table, with live lists of nodes, templates and storages), the
+ * provisioning functions (CreateAccount, Suspend, Unsuspend, Terminate, ChangePackage:
+ * they queue work and return at once) and the buttons Start, Stop, Reinstall, Redeploy
+ * and Set DNS records.
  */
 
 if (!defined('WHMCS')) {
@@ -17,9 +19,13 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/lib/autoload.php';
+// the addon's classes (database connection, cron paths): the two modules ship together
+require_once dirname(__DIR__, 2) . '/addons/puq_proxmox_kvm/lib/autoload.php';
 
 use WHMCS\Module\Server\PuqProxmoxKVM\ConnectionTest;
 use WHMCS\Module\Server\PuqProxmoxKVM\ModuleCall;
+use WHMCS\Module\Server\PuqProxmoxKVM\ProductSettings;
+use WHMCS\Module\Server\PuqProxmoxKVM\Provisioning;
 
 /**
  * How WHMCS lists the module and its server fields.
@@ -49,4 +55,99 @@ function puqProxmoxKVM_MetaData()
 function puqProxmoxKVM_TestConnection(array $params)
 {
     return ModuleCall::run(__FUNCTION__, $params, static fn () => ConnectionTest::run($params));
+}
+
+/**
+ * The product's Module Settings: configoption1..22 one setting each, configoption23 the
+ * advanced "key = value" settings.
+ *
+ * @return array
+ */
+function puqProxmoxKVM_ConfigOptions()
+{
+    if (ModuleCall::extensionProblem() !== null) {
+        return ['Notice' => ['FriendlyName' => 'puqkvm', 'Type' => 'na',
+            'Description' => ModuleCall::extensionProblem()]];
+    }
+    return ProductSettings::configOptions();
+}
+
+/** @return array<string, string> */
+function puqProxmoxKVM_LoaderNodes(array $params)
+{
+    return ProductSettings::load('nodes', $params);
+}
+
+/** @return array<string, string> */
+function puqProxmoxKVM_LoaderTemplates(array $params)
+{
+    return ProductSettings::load('templates', $params);
+}
+
+/** @return array<string, string> */
+function puqProxmoxKVM_LoaderStorages(array $params)
+{
+    return ProductSettings::load('storages', $params);
+}
+
+/** Queues the deploy; the cron builds the VM. */
+function puqProxmoxKVM_CreateAccount(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::create($params));
+}
+
+/** Stops the VM and keeps it stopped until unsuspended. */
+function puqProxmoxKVM_SuspendAccount(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::suspend($params, true));
+}
+
+/** Starts the VM again. */
+function puqProxmoxKVM_UnsuspendAccount(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::suspend($params, false));
+}
+
+/** Queues the terminate: stop, backups, DNS, delete; addresses released after. */
+function puqProxmoxKVM_TerminateAccount(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::terminate($params));
+}
+
+/** Queues the change of package (at once when ready, else when the VM is ready). */
+function puqProxmoxKVM_ChangePackage(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::changePackage($params));
+}
+
+/** @return array<string, string> button label => function suffix */
+function puqProxmoxKVM_AdminCustomButtonArray()
+{
+    return ['Start' => 'Start', 'Stop' => 'Stop', 'Reinstall' => 'Reinstall', 'Redeploy' => 'Redeploy',
+        'Set DNS records' => 'SetDnsRecords'];
+}
+
+function puqProxmoxKVM_Start(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::power($params, 'start'));
+}
+
+function puqProxmoxKVM_Stop(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::power($params, 'stop'));
+}
+
+function puqProxmoxKVM_Reinstall(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::reinstall($params));
+}
+
+function puqProxmoxKVM_Redeploy(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::redeploy($params));
+}
+
+function puqProxmoxKVM_SetDnsRecords(array $params)
+{
+    return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::setDnsRecords($params));
 }

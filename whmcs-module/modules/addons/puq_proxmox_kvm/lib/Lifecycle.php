@@ -45,13 +45,15 @@ final class Lifecycle
             Guard::connect();
             $migration = puqkvm_migrate(false);
             $import = puqkvm_pool_import_legacy(false);
+            $templates = puqkvm_email_templates_install();
         } catch (\Throwable $e) {
             self::log('activate', $e);
             return ['status' => 'error', 'description' => 'Activation failed: ' . $e->getMessage()];
         }
         return ['status' => 'success', 'description' => sprintf(
             '%s is active: the database schema is at version %d.', Module::DISPLAY_NAME, (int) $migration['to'])
-            . self::poolImportSummary($import)];
+            . self::poolImportSummary($import)
+            . ($templates > 0 ? sprintf(' Created %d e-mail template(s) of the module.', $templates) : '')];
     }
 
     /**
@@ -115,6 +117,7 @@ final class Lifecycle
             Guard::connect();
             puqkvm_migrate(false);
             puqkvm_pool_import_legacy(false); // records addresses held outside the pools' rows
+            puqkvm_email_templates_install();
         } catch (\Throwable $e) {
             // the Guard's notice offers the upgrade again on the next page view
             self::log("upgrade from $previousVersion", $e);

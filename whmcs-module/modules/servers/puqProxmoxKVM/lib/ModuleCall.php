@@ -36,6 +36,19 @@ final class ModuleCall
         return $result;
     }
 
+    /**
+     * As run(), for the provisioning functions and buttons, which WHMCS expects to
+     * answer "success" or the error message.
+     *
+     * @param array<string, mixed> $params
+     * @param callable(): string $work
+     */
+    public static function provision(string $function, array $params, callable $work): string
+    {
+        $result = self::run($function, $params, static fn () => ['result' => $work()]);
+        return isset($result['error']) ? (string) $result['error'] : 'success';
+    }
+
     /** Why the extension cannot be used, or null. */
     public static function extensionProblem(): ?string
     {
