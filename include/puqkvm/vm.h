@@ -323,7 +323,8 @@ struct puq_vm_out {
 	struct puq_pve_req req;      /* REQUEST */
 	bool task;                   /* REQUEST answers a UPID the engine follows */
 	bool shared;                 /* REQUEST is a read several VMs may share (cached briefly) */
-	long budget_ms;              /* REQUEST(task)/POLL: longest wait in this run, 0 = default */
+	long budget_ms;              /* REQUEST(task)/POLL/WAIT: longest wait in this run,
+	                                0 = the default (Heavy Operations Timeout) */
 	struct puq_vm_intent intent; /* REQUEST: committed before sending when kind[0] */
 	char slot_node[PUQ_PVE_NAME_MAX], slot_storage[PUQ_PVE_NAME_MAX]; /* clone caps */
 	char upid[PUQ_PVE_UPID_MAX]; /* POLL */

@@ -621,8 +621,8 @@ static void start_polling(struct cron_vm *v, const char *upid, double budget_s)
 static void handle_wait(struct cron_engine *e, struct cron_vm *v, struct puq_vm_out *out,
 	bool stopping)
 {
-	double budget = (double)(e->env.lock_wait_ms > e->env.start_timeout_ms ? e->env.lock_wait_ms
-		: e->env.start_timeout_ms);
+	/* a lock is waited for up to the Heavy Operations Timeout, a start up to its own */
+	double budget = (double)(out->budget_ms > 0 ? out->budget_ms : e->env.lock_wait_ms);
 	puq_strlcpy(v->step_note, out->text, sizeof(v->step_note));
 	if (stopping || v->sc.waited_ms > budget) {
 		log_step(e, v, step_label(v), puq_vm_state_name(v->vm.state), "waiting", out->text);
@@ -793,6 +793,7 @@ static int setup(struct cron_engine *e, struct puq_error *err)
 	e->heavy_timeout_ms = (long)puq_settings_get_int(&s, "heavy_timeout") * 1000;
 	e->default_timeout_ms = (long)puq_settings_get_int(&s, "default_timeout") * 1000;
 	e->env.heavy_timeout_ms = e->heavy_timeout_ms;
+	e->env.lock_wait_ms = e->heavy_timeout_ms;
 	e->env.migration_enabled = puq_settings_get_bool(&s, "migration_enabled");
 	e->env.migration_timeout_ms = (long)puq_settings_get_int(&s, "migration_timeout") * 1000;
 	e->concurrency = e->opt->concurrency ? e->opt->concurrency

@@ -104,6 +104,7 @@ int puq_vm_step_check_running(struct puq_vm_step *s)
 		return 0;
 	if (strcmp(status, "running") != 0) {
 		vm_wait(s, 1000, "waiting for the VM to run (status: %s)", status);
+		s->out->budget_ms = s->env->start_timeout_ms;
 		return 0;
 	}
 	vm_next(s, PUQ_VM_READY, "running");
