@@ -501,8 +501,13 @@ int puq_vm_product_resolve(const char *const slots[PUQ_VM_SLOTS],
 	}
 	parse_extra(slots[PUQ_VM_EXTRA_SLOT - 1], &raw, err);
 	check_values(&raw, ints, bools, err);
-	if (err->code)
+	if (err->code) {
+		/* report the options' problems too, in the same answer */
+		struct puq_vm_product scratch;
+		memset(&scratch, 0, sizeof(scratch));
+		apply_options(&scratch, options, noptions, err);
 		return -err->code;
+	}
 
 	struct puq_vm_product p;
 	memset(&p, 0, sizeof(p));

@@ -208,6 +208,20 @@ abstract class ProvisioningTestCase extends HarnessTestCase
         return $proc;
     }
 
+    /**
+     * A PHP command that loads the extension under test (this PHPUnit process loads it
+     * with -d, which a child started by the module would not inherit): the "PHP binary"
+     * setting of Settings > Cron points at it.
+     */
+    protected function phpWithExtension(): string
+    {
+        $wrapper = self::root() . '/php-with-puqkvm';
+        file_put_contents($wrapper, "#!/bin/sh\nexec " . escapeshellarg(PHP_BINARY) . ' -d '
+            . escapeshellarg('extension=' . self::extensionPath()) . " \"\$@\"\n");
+        chmod($wrapper, 0755);
+        return $wrapper;
+    }
+
     private function cronEnv(): array
     {
         return ['PATH' => getenv('PATH') ?: '/usr/bin:/bin', 'PUQKVM_ROOT' => dirname(__DIR__, 3)];

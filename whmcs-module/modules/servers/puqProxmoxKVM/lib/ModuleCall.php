@@ -82,6 +82,17 @@ final class ModuleCall
     /** WHMCS's label of a server field, so the admin finds it on the form. */
     private static function fieldLabel(string $field): string
     {
+        // a product setting: configoptionN, or configoption23.<key> of the advanced text
+        if (preg_match('/^configoption(\d+)(?:\.([a-z0-9_]+))?$/', $field, $m) && function_exists('puqkvm_vm_product_settings')) {
+            foreach (puqkvm_vm_product_settings() as $d) {
+                if (isset($m[2]) ? $d['name'] === $m[2] : (int) $d['slot'] === (int) $m[1]) {
+                    return isset($m[2]) ? "Advanced settings, {$d['name']}" : $d['label'];
+                }
+            }
+        }
+        if (str_starts_with($field, 'option.')) {
+            return 'Configurable option "' . substr($field, 7) . '"';
+        }
         $labels = ['hostname' => 'Hostname', 'ip' => 'IP Address', 'port' => 'Port',
             'username' => 'Username (API token id)', 'password' => 'Password (token secret)',
             'accesshash' => 'Access Hash', 'secure' => 'Secure'];

@@ -86,7 +86,11 @@ final class ProductSettings
      */
     public static function load(string $what, array $params): array
     {
-        $server = $params;
+        // only the server's fields: $params also holds the service's own username/password
+        $server = [];
+        foreach (['hostname', 'ip', 'port', 'username', 'password', 'accesshash', 'secure'] as $key) {
+            $server[$key] = $params["server$key"] ?? null;
+        }
         switch ($what) {
             case 'nodes':
                 $out = ['' => 'automatically (most free RAM)'];

@@ -52,6 +52,9 @@ final class Cli
     {
         $worker = puqkvm_cron_worker_id();
         $outbox = new Outbox($worker);
+        if (!empty($opts['loop']) && empty($opts['task'])) {
+            $opts['task'] = 'processVirtualMachines'; // a looping worker processes VMs
+        }
         $options = [
             'task' => $opts['task'] ?? null,
             'force' => !empty($opts['force']),
@@ -154,8 +157,8 @@ Usage: php cron.php [options]
   --task=NAME        run one task now, whatever its interval
   --force            run every task now, ignoring the intervals
   --list             show the tasks, their intervals, last runs and locks
-  --loop             keep processing VMs, picking new work up at once (a worker;
-                     any number may run, on one host or several)
+  --loop             keep processing VMs, picking new work up at once (a worker of
+                     processVirtualMachines; any number may run, on one host or several)
   --service=ID       process only this service's VM
   --deadline=SECONDS stop claiming new work after this long (default 55, --loop: never)
   --no-lock          run singleton tasks without their lock (debugging only)
