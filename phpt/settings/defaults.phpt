@@ -10,7 +10,7 @@ $db = PuqKvm\Test\TestDb::create(whmcs: true, migrate: true);
 var_dump(puqkvm_settings_get());
 ?>
 --EXPECT--
-array(16) {
+array(21) {
   ["default_timeout"]=>
   int(10)
   ["heavy_timeout"]=>
@@ -29,6 +29,16 @@ array(16) {
   string(0) ""
   ["cron_lock_timeout"]=>
   int(600)
+  ["cron_concurrency"]=>
+  int(64)
+  ["pve_connections"]=>
+  int(16)
+  ["clone_cap"]=>
+  int(4)
+  ["attention_after"]=>
+  int(3600)
+  ["wake_on_provision"]=>
+  bool(true)
   ["cron_interval_processVirtualMachines"]=>
   int(1)
   ["cron_interval_removeOldSnapshots"]=>
