@@ -50,8 +50,8 @@ enum puq_dns_name_kind puq_dns_name_kind(const char *name)
  * Trims, lowercases and drops one trailing dot into out, then checks the label rules.
  * extra lists characters allowed besides letters, digits and '-'.
  */
-static int normalize(const char *in, char out[PUQ_DNS_NAME_MAX], const char *extra,
-                     size_t min_labels, struct puq_error *err)
+static int normalize_into(const char *in, char out[PUQ_DNS_NAME_MAX], const char *extra,
+                          size_t min_labels, struct puq_error *err)
 {
 	out[0] = '\0';
 	if (!in)
@@ -95,6 +95,17 @@ static int normalize(const char *in, char out[PUQ_DNS_NAME_MAX], const char *ext
 		return puq_error_set(err, PUQ_EINVAL,
 		                     "must be a fully qualified name (like host.example.com)");
 	return 0;
+}
+
+/* As normalize_into; a refused name leaves out "", never a half-written name without
+ * its terminator. */
+static int normalize(const char *in, char out[PUQ_DNS_NAME_MAX], const char *extra,
+                     size_t min_labels, struct puq_error *err)
+{
+	int rc = normalize_into(in, out, extra, min_labels, err);
+	if (rc < 0)
+		out[0] = '\0';
+	return rc;
 }
 
 int puq_dns_name_normalize(const char *in, char out[PUQ_DNS_NAME_MAX],

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "puqkvm/dns.h"
@@ -73,6 +74,20 @@ static void hostnames_need_two_labels(void **state)
 	assert_int_equal(puq_dns_hostname_normalize("a/b.example.com", out, NULL), -PUQ_EINVAL);
 	assert_int_equal(puq_dns_hostname_normalize("<script>.example.com", out, NULL),
 		-PUQ_EINVAL);
+}
+
+/* Found by tests/fuzz/fuzz_dns_names: a refused name left the characters read so far
+ * in out, without a terminator. */
+static void refused_names_leave_an_empty_string(void **state)
+{
+	(void)state;
+	char out[PUQ_DNS_NAME_MAX];
+	memset(out, 'x', sizeof(out));
+	assert_int_equal(puq_dns_name_normalize("2001:db8::/32", out, NULL), -PUQ_EINVAL);
+	assert_string_equal(out, "");
+	memset(out, 'x', sizeof(out));
+	assert_int_equal(puq_dns_hostname_normalize("vm1.exa mple.com", out, NULL), -PUQ_EINVAL);
+	assert_string_equal(out, "");
 }
 
 static void kinds(void **state)
@@ -161,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(name_normalisation),
 		cmocka_unit_test(hostnames_need_two_labels),
+		cmocka_unit_test(refused_names_leave_an_empty_string),
 		cmocka_unit_test(kinds),
 		cmocka_unit_test(matching),
 		cmocka_unit_test(ptr_names_from_addresses),
