@@ -540,6 +540,118 @@ namespace {
 
     /** Creates the module's e-mail templates that do not exist; returns how many. */
     function puqkvm_email_templates_install(): int {}
+
+    /* ---- vm admin ---------------------------------------------------------------- */
+
+    /*
+     * The VM Management page and the admin service tab. Every action takes $actor, the
+     * admin as the activity log names them ("admin alice (ID 1)"); the action and its
+     * activity entry are written in one transaction, and its rule is checked there.
+     */
+
+    /**
+     * One page of the VM list. $query: search, service_status (a WHMCS status),
+     * vm_status, sort (id, client, product, server, vm, vm_status, service, ips), dir
+     * (asc, desc), cursor (a page's next or prev), limit (1..100, 25). Rows: service_id,
+     * client_id, client, product_id, product, server_id, server, vm_id, vm_name,
+     * vm_status, service_status, action, needs_attention, service_gone, ips (ip, family,
+     * main, rdns), actions (redeploy, reset, log, record, delete: which buttons show).
+     * @return array{rows: list<array<string, mixed>>, next: ?string, prev: ?string, resynced: int}
+     * @throws PuqKvm\ValidationException naming each bad key
+     */
+    function puqkvm_vmlist_page(array $query = []): array {}
+
+    /** How many VMs match the filters and search of $query (as puqkvm_vmlist_page). */
+    function puqkvm_vmlist_count(array $query = []): int {}
+
+    /**
+     * The list's choices: service_statuses, vm_statuses, resettable (the Reset targets),
+     * sorts, page_max.
+     * @return array<string, mixed>
+     */
+    function puqkvm_vmlist_options(): array {}
+
+    /**
+     * Re-syncs the list's copies of WHMCS fields for one service, client, product,
+     * server or order ($scope), or for "all"; returns how many rows changed.
+     */
+    function puqkvm_vmlist_sync(string $scope, int $id = 0): int {}
+
+    /**
+     * Which action buttons show for a VM status: redeploy, reset, log, record, delete.
+     * @return array<string, bool>
+     */
+    function puqkvm_vmadmin_rules(string $vmStatus): array {}
+
+    /**
+     * Redeploy: only when the VM is not ready.
+     * @throws PuqKvm\StateException|PuqKvm\NotFoundException
+     */
+    function puqkvm_vmadmin_redeploy(int $serviceId, string $actor): void {}
+
+    /**
+     * Reset to ready, creation, set_ip, change_package, set_dns_records, terminate or remove.
+     * @throws PuqKvm\ValidationException|PuqKvm\NotFoundException
+     */
+    function puqkvm_vmadmin_reset(int $serviceId, string $status, string $actor): void {}
+
+    /**
+     * Delete Record (error_terminate or remove only): the module's row, nothing in
+     * Proxmox or tblhosting; with $releaseAddresses the addresses it holds are released
+     * too. Returns how many were.
+     * @throws PuqKvm\StateException|PuqKvm\NotFoundException
+     */
+    function puqkvm_vmadmin_delete_record(int $serviceId, bool $releaseAddresses, string $actor): int {}
+
+    /**
+     * Releases one held address (an allocation id) with its activity entry.
+     * @throws PuqKvm\NotFoundException when it is not held any more
+     */
+    function puqkvm_vmadmin_release_address(int $allocationId, string $actor): void {}
+
+    /**
+     * The raw VM row: service_id and columns (name, value, editable, kind, help).
+     * @return array<string, mixed>
+     * @throws PuqKvm\NotFoundException
+     */
+    function puqkvm_vmadmin_record(int $serviceId): array {}
+
+    /**
+     * Saves DB Record edits (column => string or null). Returns what changed
+     * ("vm_status: a -> b; ..."), "" for nothing.
+     * @param array $values
+     * @throws PuqKvm\ValidationException with every bad column (nothing is saved)
+     */
+    function puqkvm_vmadmin_record_save(int $serviceId, array $values, string $actor): string {}
+
+    /**
+     * Attaches an existing Proxmox VM to the service of $params (WHMCS module
+     * parameters, plus product_json: the product as puqkvm_vm_product_check() returns
+     * it, JSON-encoded, used when the service has no VM row yet).
+     * @param array $params
+     * @return array{vmid: int, node: string, name: string}
+     * @throws PuqKvm\NotFoundException when Proxmox has no such VM
+     * @throws PuqKvm\ConflictException when it belongs to another service or is a template
+     */
+    function puqkvm_vmadmin_attach(#[\SensitiveParameter] array $params, int $vmid, string $actor): array {}
+
+    /**
+     * Saves rDNS names (address => host name, "" = the default) and pushes the
+     * service's records to its DNS zones. dns: pushed, ok, failed, requests, lines.
+     * @param array $names
+     * @return array{changed: int, dns: array<string, mixed>}
+     * @throws PuqKvm\ValidationException naming each bad "rdns.<ip>"
+     */
+    function puqkvm_vmadmin_rdns_save(int $serviceId, array $names, string $actor): array {}
+
+    /**
+     * The service tab's live information (see puq_vmadmin_live_summary) plus api {ok,
+     * message}: Proxmox's failure is reported there, not thrown.
+     * @param array $params WHMCS module parameters (serviceid and the server fields)
+     * @return array<string, mixed>
+     * @throws PuqKvm\NotFoundException when the service has no VM row
+     */
+    function puqkvm_vmadmin_live(#[\SensitiveParameter] array $params): array {}
 }
 
 namespace PuqKvm {

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: ea2a24e740e518fff8ede3257ac2e38cac7f90fa */
+ * Stub hash: fc3a350730beac81e3b92dafd8280b8c88d47913 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -260,6 +260,69 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_email_templates_install, 0, 0, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmlist_page, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, query, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmlist_count, 0, 0, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, query, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_vmlist_options arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmlist_sync, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, scope, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, id, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_rules, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, vmStatus, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_redeploy, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_reset, 0, 3, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, status, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_delete_record, 0, 3, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, releaseAddresses, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_release_address, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, allocationId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_vmadmin_record arginfo_puqkvm_vm_get
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_record_save, 0, 3, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, values, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_attach, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, vmid, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_vmadmin_rdns_save, 0, 3, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, names, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, actor, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_vmadmin_live arginfo_puqkvm_vm_product_check
+
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
 #define arginfo_class_PuqKvm_HttpException_getHttpStatus arginfo_puqkvm_email_templates_install
@@ -335,6 +398,20 @@ ZEND_FUNCTION(puqkvm_cron_worker_id);
 ZEND_FUNCTION(puqkvm_outbox_claim);
 ZEND_FUNCTION(puqkvm_outbox_ack);
 ZEND_FUNCTION(puqkvm_email_templates_install);
+ZEND_FUNCTION(puqkvm_vmlist_page);
+ZEND_FUNCTION(puqkvm_vmlist_count);
+ZEND_FUNCTION(puqkvm_vmlist_options);
+ZEND_FUNCTION(puqkvm_vmlist_sync);
+ZEND_FUNCTION(puqkvm_vmadmin_rules);
+ZEND_FUNCTION(puqkvm_vmadmin_redeploy);
+ZEND_FUNCTION(puqkvm_vmadmin_reset);
+ZEND_FUNCTION(puqkvm_vmadmin_delete_record);
+ZEND_FUNCTION(puqkvm_vmadmin_release_address);
+ZEND_FUNCTION(puqkvm_vmadmin_record);
+ZEND_FUNCTION(puqkvm_vmadmin_record_save);
+ZEND_FUNCTION(puqkvm_vmadmin_attach);
+ZEND_FUNCTION(puqkvm_vmadmin_rdns_save);
+ZEND_FUNCTION(puqkvm_vmadmin_live);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -410,6 +487,20 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_outbox_claim, arginfo_puqkvm_outbox_claim)
 	ZEND_FE(puqkvm_outbox_ack, arginfo_puqkvm_outbox_ack)
 	ZEND_FE(puqkvm_email_templates_install, arginfo_puqkvm_email_templates_install)
+	ZEND_FE(puqkvm_vmlist_page, arginfo_puqkvm_vmlist_page)
+	ZEND_FE(puqkvm_vmlist_count, arginfo_puqkvm_vmlist_count)
+	ZEND_FE(puqkvm_vmlist_options, arginfo_puqkvm_vmlist_options)
+	ZEND_FE(puqkvm_vmlist_sync, arginfo_puqkvm_vmlist_sync)
+	ZEND_FE(puqkvm_vmadmin_rules, arginfo_puqkvm_vmadmin_rules)
+	ZEND_FE(puqkvm_vmadmin_redeploy, arginfo_puqkvm_vmadmin_redeploy)
+	ZEND_FE(puqkvm_vmadmin_reset, arginfo_puqkvm_vmadmin_reset)
+	ZEND_FE(puqkvm_vmadmin_delete_record, arginfo_puqkvm_vmadmin_delete_record)
+	ZEND_FE(puqkvm_vmadmin_release_address, arginfo_puqkvm_vmadmin_release_address)
+	ZEND_FE(puqkvm_vmadmin_record, arginfo_puqkvm_vmadmin_record)
+	ZEND_FE(puqkvm_vmadmin_record_save, arginfo_puqkvm_vmadmin_record_save)
+	ZEND_FE(puqkvm_vmadmin_attach, arginfo_puqkvm_vmadmin_attach)
+	ZEND_FE(puqkvm_vmadmin_rdns_save, arginfo_puqkvm_vmadmin_rdns_save)
+	ZEND_FE(puqkvm_vmadmin_live, arginfo_puqkvm_vmadmin_live)
 	ZEND_FE_END
 };
 
@@ -492,6 +583,10 @@ static void register_puqkvm_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vm_create", sizeof("puqkvm_vm_create") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vm_reinstall", sizeof("puqkvm_vm_reinstall") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vmadmin_attach", sizeof("puqkvm_vmadmin_attach") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vmadmin_live", sizeof("puqkvm_vmadmin_live") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 }
 
 static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)

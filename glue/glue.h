@@ -62,6 +62,16 @@ typedef struct json_t json_t;
 /* A core JSON value as a PHP value (objects as associative arrays). */
 void php_puqkvm_json_to_zval(zval *out, const json_t *j);
 
+/* ---- pve (glue/pve.c) ---- */
+
+struct puq_pve_conn;
+/*
+ * Fills c from a WHMCS server array (tblservers or module-parameter names) with the
+ * Default Timeout; on bad input it has thrown PuqKvm\ValidationException and returns
+ * false (c is then not to be freed).
+ */
+bool php_puqkvm_pve_conn_from_array(HashTable *server, struct puq_pve_conn *c);
+
 /* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
 #define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)
 

@@ -444,3 +444,10 @@ PHP_FUNCTION(puqkvm_pve_bridges)
 	}
 	puq_pve_bridge_list_free(&l);
 }
+
+/* ---- for other glue rooms (glue.h) ---------------------------------------------------- */
+
+bool php_puqkvm_pve_conn_from_array(HashTable *server, struct puq_pve_conn *c)
+{
+	return conn_from_array(server, c);
+}

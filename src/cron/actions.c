@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "puqkvm/vmadmin.h"
 
 static unsigned urandom(void *ctx)
 {
@@ -157,6 +158,8 @@ static int allocate_txn(struct puq_db *db, void *arg, struct puq_error *err)
 			a->name, a->fqdn, a->n, a->username);
 		rc = step_row(a, puq_vm_state_name(a->out->next), "success", a->note, err);
 	}
+	if (rc == 0) /* the VM list's address sort key follows the addresses (vmadmin.h) */
+		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, v->vm.service_id, NULL, err);
 	return rc;
 }
 
@@ -180,7 +183,11 @@ static int reallocate_txn(struct puq_db *db, void *arg, struct puq_error *err)
 		" WHERE service_id = ? AND lease_token = ?",
 		PUQ_ARGS(PUQ_TEXT(a->rev_dns), PUQ_INT(v->vm.service_id), PUQ_TEXT(v->meta.lease_token)),
 		&changed);
-	return rc < 0 ? rc : lost(changed, err);
+	if (rc == 0)
+		rc = lost(changed, err);
+	if (rc == 0) /* the VM list's address sort key follows the addresses (vmadmin.h) */
+		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, v->vm.service_id, NULL, err);
+	return rc;
 }
 
 static int reserve_txn(struct puq_db *db, void *arg, struct puq_error *err)
@@ -334,6 +341,8 @@ static int end_txn(struct puq_db *db, void *arg, struct puq_error *err)
 			"attention required. Error: %s", v->vm.service_id, a->out->text);
 		rc = puq_outbox_activity(db, v->vm.service_id, v->vm.client_id, text, key, err);
 	}
+	if (rc == 0 && (op == PUQ_VM_DB_TERMINATED || op == PUQ_VM_DB_REDEPLOYED))
+		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, v->vm.service_id, NULL, err);
 	return rc;
 }
 

@@ -259,10 +259,22 @@ static const struct puq_schema_table vm_info_table = {
 		{"suspended", "TINYINT UNSIGNED NOT NULL DEFAULT 0"},
 		{"power_request", "VARCHAR(8) NOT NULL DEFAULT ''"}, /* start | stop */
 		{"rev", "BIGINT UNSIGNED NOT NULL DEFAULT 0"},
-		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"}),
+		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"},
+		/* VM Management (src/vmadmin): copies of the WHMCS fields the list sorts,
+		 * filters and searches by, and the main address as a sort key, kept in step
+		 * by puq_vmlist_sync. Every index below ends in the primary key (InnoDB
+		 * appends it), so each sort and filter is a keyset range scan. */
+		{"list_status", "VARCHAR(20) NOT NULL DEFAULT ''"},   /* tblhosting.domainstatus */
+		{"list_client", "VARCHAR(190) NOT NULL DEFAULT ''"},  /* first last (company) */
+		{"list_product", "VARCHAR(190) NOT NULL DEFAULT ''"}, /* tblproducts.name */
+		{"list_server", "VARCHAR(190) NOT NULL DEFAULT ''"},  /* tblservers.name */
+		{"list_ip", "VARBINARY(17) NOT NULL DEFAULT ''"}),    /* family byte + address */
 	.indexes = PUQ_INDEXES(PUQ_PRIMARY("service_id"), PUQ_KEY("vm_status", "vm_status"),
 		PUQ_KEY("due_next", "due, next_run_at"), PUQ_KEY("lease_owner", "lease_owner"),
-		PUQ_KEY("vm_id", "vm_id")),
+		PUQ_KEY("vm_id", "vm_id"), PUQ_KEY("list_status", "list_status"),
+		PUQ_KEY("list_status_vm", "list_status, vm_status"),
+		PUQ_KEY("list_client", "list_client"), PUQ_KEY("list_product", "list_product"),
+		PUQ_KEY("list_server", "list_server"), PUQ_KEY("list_ip", "list_ip")),
 };
 
 /* The run log (src/vm/runlog.c): a run per claim of a VM, a row per step. */
@@ -380,6 +392,8 @@ static const struct puq_schema_table workers_table = {
 
 /* Data step (src/vm/backfill.c): adopted rows get `due` and their VMIDs reserved. */
 int puq_vm_schema_backfill(struct puq_db *db, struct puq_error *err);
+/* Data step (src/vmadmin/sync.c): the VM Management list's copies of adopted rows. */
+int puq_vmlist_schema_backfill(struct puq_db *db, struct puq_error *err);
 
 /* ---- the list -------------------------------------------------------------------------- */
 
@@ -407,6 +421,7 @@ static const struct puq_schema_step steps[] = {
 	{"pool_backfill_v1", puq_pool_schema_backfill}, /* pool: adopted rows, counts, runs */
 	{"dns_import_legacy_v1", puq_dns_schema_import}, /* dns: PUQ Customization's zones */
 	{"vm_backfill_v1", puq_vm_schema_backfill},      /* vm: due flags, reserved VMIDs */
+	{"vmlist_backfill_v1", puq_vmlist_schema_backfill}, /* vmadmin: the list's copies */
 	{NULL, NULL},
 };
 

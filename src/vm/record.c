@@ -14,6 +14,7 @@
 #include <sys/random.h>
 
 #include "puqkvm/vm_store.h"
+#include "puqkvm/vmadmin.h"
 
 #define RESET_LEASE "lease_owner = NULL, lease_token = NULL, lease_until = NULL"
 #define RESET_ERRORS "attempts = 0, failing_since = NULL, needs_attention = 0"
@@ -176,7 +177,7 @@ static int create_txn(struct puq_db *db, void *arg, struct puq_error *err)
 			PUQ_ARGS(PUQ_TEXT(o->password_enc), PUQ_INT(o->service_id)), NULL);
 	if (rc < 0)
 		return rc;
-	return puq_db_exec(db, err,
+	rc = puq_db_exec(db, err,
 		"INSERT INTO " PUQ_VM_TABLE " (service_id, client_id, product_id, server_id, product,"
 		" vm_status, action, action_seq, os_username, next_run_at, due, rev)"
 		" VALUES (?, ?, ?, ?, ?, 'creation', 'deploy', 1, ?, NOW(), 1, 1)"
@@ -191,6 +192,9 @@ static int create_txn(struct puq_db *db, void *arg, struct puq_error *err)
 		PUQ_ARGS(PUQ_INT(o->service_id), PUQ_INT(o->client_id), PUQ_INT(o->product_id),
 			PUQ_INT(o->server_id), PUQ_TEXT(c->product), PUQ_TEXT(c->username)),
 		NULL);
+	if (rc == 0) /* the VM list's copies of the service's WHMCS fields (vmadmin.h) */
+		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, o->service_id, NULL, err);
+	return rc;
 }
 
 /* Resolves the order's product into JSON text (owned). */
