@@ -110,7 +110,8 @@ PHP_FUNCTION(puqkvm_vmlist_page)
 	json_t *j = NULL;
 	puq_error_clear(&err);
 	query_from(query, &a, &err);
-	int rc = err.code ? -err.code : puq_vmlist_page(db, &a.q, &j, &err);
+	/* the core adds its own field errors to those of sort and dir */
+	int rc = puq_vmlist_page(db, &a.q, &j, &err);
 	query_free(&a);
 	if (failed(rc, &err))
 		RETURN_THROWS();
@@ -133,7 +134,7 @@ PHP_FUNCTION(puqkvm_vmlist_count)
 	long long n = 0;
 	puq_error_clear(&err);
 	query_from(query, &a, &err);
-	int rc = err.code ? -err.code : puq_vmlist_count(db, &a.q, &n, &err);
+	int rc = puq_vmlist_count(db, &a.q, &n, &err);
 	query_free(&a);
 	if (failed(rc, &err))
 		RETURN_THROWS();

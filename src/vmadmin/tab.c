@@ -155,7 +155,8 @@ int puq_vmadmin_dns_push(const struct puq_dns_ctx *ctx, long long service_id,
 	int rc = puq_vm_load(ctx->db, service_id, &vm, NULL, err);
 	if (rc < 0)
 		return rc;
-	if (pipeline_owns_dns(vm.state) || vm.addrs.n == 0) {
+	/* no FQDN yet: the VM has no records to bring in step */
+	if (pipeline_owns_dns(vm.state) || vm.addrs.n == 0 || !vm.fqdn[0]) {
 		puq_vm_free(&vm);
 		return 0;
 	}
