@@ -40,7 +40,7 @@
  * A fingerprint of the table list is stored next to it, so a change that forgot the
  * bump is still noticed by puq_db_schema_check().
  */
-#define PUQ_SCHEMA_VERSION 4
+#define PUQ_SCHEMA_VERSION 5
 
 struct puq_db_config {
 	char host[256];         /* "127.0.0.1", "localhost" (then socket is used) */

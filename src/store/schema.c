@@ -268,13 +268,35 @@ static const struct puq_schema_table vm_info_table = {
 		{"list_client", "VARCHAR(190) NOT NULL DEFAULT ''"},  /* first last (company) */
 		{"list_product", "VARCHAR(190) NOT NULL DEFAULT ''"}, /* tblproducts.name */
 		{"list_server", "VARCHAR(190) NOT NULL DEFAULT ''"},  /* tblservers.name */
-		{"list_ip", "VARBINARY(17) NOT NULL DEFAULT ''"}),    /* family byte + address */
+		{"list_ip", "VARBINARY(17) NOT NULL DEFAULT ''"},     /* family byte + address */
+		/* backups, snapshots and statistics (src/job, src/backup, src/snapshot, src/stats):
+		 * the one job a VM runs besides the engine's work - its kind, the phase whose task
+		 * was committed (the intent) and the task's UPID, the schedule slot it serves -,
+		 * the last job's outcome for the client area, the slot the backup schedule last
+		 * ran, and the traffic statistics' watermark (epoch seconds counted up to) */
+		{"job_kind", "VARCHAR(16) NOT NULL DEFAULT ''"},
+		{"job_phase", "VARCHAR(16) NOT NULL DEFAULT ''"},
+		{"job_token", "CHAR(32) NULL DEFAULT NULL"},
+		{"job_arg", "VARCHAR(255) NOT NULL DEFAULT ''"},
+		{"job_note", "VARCHAR(255) NOT NULL DEFAULT ''"},
+		{"job_origin", "VARCHAR(16) NOT NULL DEFAULT ''"},
+		{"job_node", "VARCHAR(64) NOT NULL DEFAULT ''"},
+		{"job_upid", "VARCHAR(255) NOT NULL DEFAULT ''"},
+		{"job_slot", "DATETIME NULL DEFAULT NULL"},
+		{"job_created_at", "DATETIME NULL DEFAULT NULL"},
+		{"job_started_at", "DATETIME NULL DEFAULT NULL"},
+		{"job_result", "VARCHAR(16) NOT NULL DEFAULT ''"},
+		{"job_message", "TEXT NULL"},
+		{"job_finished_at", "DATETIME NULL DEFAULT NULL"},
+		{"backup_schedule_last", "DATETIME NULL DEFAULT NULL"},
+		{"stats_watermark", "BIGINT NOT NULL DEFAULT 0"}),
 	.indexes = PUQ_INDEXES(PUQ_PRIMARY("service_id"), PUQ_KEY("vm_status", "vm_status"),
 		PUQ_KEY("due_next", "due, next_run_at"), PUQ_KEY("lease_owner", "lease_owner"),
 		PUQ_KEY("vm_id", "vm_id"), PUQ_KEY("list_status", "list_status"),
 		PUQ_KEY("list_status_vm", "list_status, vm_status"),
 		PUQ_KEY("list_client", "list_client"), PUQ_KEY("list_product", "list_product"),
-		PUQ_KEY("list_server", "list_server"), PUQ_KEY("list_ip", "list_ip")),
+		PUQ_KEY("list_server", "list_server"), PUQ_KEY("list_ip", "list_ip"),
+		PUQ_KEY("job_kind", "job_kind")),
 };
 
 /* The run log (src/vm/runlog.c): a run per claim of a VM, a row per step. */
@@ -395,6 +417,29 @@ int puq_vm_schema_backfill(struct puq_db *db, struct puq_error *err);
 /* Data step (src/vmadmin/sync.c): the VM Management list's copies of adopted rows. */
 int puq_vmlist_schema_backfill(struct puq_db *db, struct puq_error *err);
 
+/* ---- statistics (src/stats) ------------------------------------------------------------- */
+
+/*
+ * Network traffic per VM and hour (research product.md 9.2), filled by
+ * collectingStatistics from Proxmox's RRD data and read by the metric provider. `hour`
+ * is the start of the hour in UTC; the bytes of an RRD interval are added to the hours
+ * it covers. Rows older than 35 days are purged.
+ */
+static const struct puq_schema_table statistics_table = {
+	.name = "puqProxmoxKVM_statistics",
+	.owner = "stats",
+	.columns = PUQ_COLUMNS(
+		{"id", "BIGINT UNSIGNED NOT NULL AUTO_INCREMENT"},
+		{"service_id", "INT NOT NULL DEFAULT 0"}, /* tblhosting.id */
+		{"vm_id", "INT UNSIGNED NOT NULL DEFAULT 0"},
+		{"hour", "DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00'"},
+		{"netin", "BIGINT UNSIGNED NOT NULL DEFAULT 0"},  /* bytes received by the VM */
+		{"netout", "BIGINT UNSIGNED NOT NULL DEFAULT 0"}, /* bytes sent by the VM */
+		{"updated_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"}),
+	.indexes = PUQ_INDEXES(PUQ_PRIMARY("id"), PUQ_UNIQUE("service_hour", "service_id, hour"),
+		PUQ_KEY("hour", "hour")),
+};
+
 /* ---- the list -------------------------------------------------------------------------- */
 
 static const struct puq_schema_table *const tables[] = {
@@ -413,6 +458,7 @@ static const struct puq_schema_table *const tables[] = {
 	&clone_slots_table,
 	&outbox_table,
 	&workers_table,
+	&statistics_table,
 	NULL,
 };
 
