@@ -179,6 +179,8 @@ final class IpPoolsPageTest extends HarnessTestCase
         $row = Capsule::table('puq_proxmox_kvm_ip_allocations')->where('id', $allocation)->first();
         $this->assertNull($row->live);
         $this->assertSame('admin', $row->release_reason);
+        $this->assertStringContainsString('admin ID 1: IP address 192.168.130.2 released - Service ID: 8',
+            (string) Capsule::table('tblactivitylog')->value('description'));
         $this->assertSame(404, $this->handle($this->request('POST', ['action' => 'ip_pools', 'ajax' => '1'],
             ['op' => 'release', 'allocation' => (string) $allocation]))->status);
     }

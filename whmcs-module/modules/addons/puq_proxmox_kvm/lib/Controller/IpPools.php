@@ -15,6 +15,7 @@
 
 namespace WHMCS\Module\Addon\PuqProxmoxKvm\Controller;
 
+use WHMCS\Module\Addon\PuqProxmoxKvm\AdminActor;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 
@@ -124,10 +125,12 @@ final class IpPools extends Controller
             return $this->answer($request, 400, 'Unknown address: nothing was changed.');
         }
         try {
-            puqkvm_pool_release_allocation((int) $id);
+            // with its activity log entry naming the admin (VM Management's audit)
+            puqkvm_vmadmin_release_address((int) $id, AdminActor::name($request->adminId()));
         } catch (\PuqKvm\NotFoundException $e) {
             return $this->answer($request, 404, $e->getMessage());
         }
+        AdminActor::deliverActivity($request->adminId());
         return $this->answer($request, 200, 'The address was released; it can be assigned again.');
     }
 
