@@ -41,7 +41,8 @@ final class GuardTest extends HarnessTestCase
         $this->activateAddon();
         $report = $this->runReport(true, ['page', 'home', 'help']);
         $this->assertTrue($report['extension_loaded']);
-        $this->assertSame(['AdminAreaHeadOutput' => 1, 'AfterCronJob' => 1], $report['hooks']);
+        $vmList = array_fill_keys(array_keys(\WHMCS\Module\Addon\PuqProxmoxKvm\VmListHooks::TABLE), 1);
+        $this->assertSame(['AdminAreaHeadOutput' => 1, 'AfterCronJob' => 1] + $vmList, $report['hooks']);
         $this->assertCount(1, $report['head_output']);
         $this->assertStringContainsString('/modules/addons/puq_proxmox_kvm/assets/addon.css', $report['head_output'][0]);
         $this->assertSame(200, $report['pages']['home']['status']);

@@ -18,3 +18,4 @@ if (!\WHMCS\Module\Addon\PuqProxmoxKvm\Guard::extension()->ok()) {
 }
 
 \WHMCS\Module\Addon\PuqProxmoxKvm\Hooks::register();
+\WHMCS\Module\Addon\PuqProxmoxKvm\VmListHooks::register();
