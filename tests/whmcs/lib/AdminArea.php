@@ -91,6 +91,21 @@ final class AdminArea
         self::render('addon_page.tpl', (string) $config['name'], ['content' => $body]);
     }
 
+    /** clientsservices.php?id=N: the service page with the server module's tab (ServicePage). */
+    public static function servicePage(): void
+    {
+        if (!self::requireLogin()) {
+            return;
+        }
+        $page = ServicePage::handle();
+        if ($page === null) {
+            return; // saved: redirected back to the page
+        }
+        [$status, $title, $vars] = $page;
+        http_response_code($status);
+        self::render('service.tpl', $title, $vars);
+    }
+
     /** Renders a harness template inside shell.tpl (or alone for the login page). */
     private static function render(string $template, string $title, array $vars, bool $shell = true): void
     {

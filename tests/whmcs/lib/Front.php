@@ -8,6 +8,7 @@
  *   /<admin>/ , /<admin>/index.php       admin home: links to the active addons
  *   /<admin>/configaddonmods.php         Setup > Addon Modules: activate / deactivate
  *   /<admin>/addonmodules.php?module=X   the addon page inside the admin page shell
+ *   /<admin>/clientsservices.php?id=N    a service's page with the server module's tab
  *   /assets/vendor/{jquery,bootstrap}/…  Debian's libjs-jquery and libjs-bootstrap (3.x),
  *                                        the jQuery and Bootstrap 3 the WHMCS admin area uses
  *   /assets/harness.css                  the admin chrome's look
@@ -41,6 +42,7 @@ final class Front
         'index.php' => 'home',
         'configaddonmods.php' => 'addonSetup',
         'addonmodules.php' => 'addonPage',
+        'clientsservices.php' => 'servicePage',
     ];
 
     public static function serve(): void

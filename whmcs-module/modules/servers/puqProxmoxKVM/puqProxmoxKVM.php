@@ -10,8 +10,8 @@
  * Present: MetaData, TestConnection, ConfigOptions (the product settings, generated from
  * the engine's table, with live lists of nodes, templates and storages), the
  * provisioning functions (CreateAccount, Suspend, Unsuspend, Terminate, ChangePackage:
- * they queue work and return at once) and the buttons Start, Stop, Reinstall, Redeploy
- * and Set DNS records.
+ * they queue work and return at once), the buttons Start, Stop, Reinstall, Redeploy
+ * and Set DNS records, and the admin service tab (AdminServicesTabFields and its Save).
  */
 
 if (!defined('WHMCS')) {
@@ -26,6 +26,7 @@ use WHMCS\Module\Server\PuqProxmoxKVM\ConnectionTest;
 use WHMCS\Module\Server\PuqProxmoxKVM\ModuleCall;
 use WHMCS\Module\Server\PuqProxmoxKVM\ProductSettings;
 use WHMCS\Module\Server\PuqProxmoxKVM\Provisioning;
+use WHMCS\Module\Server\PuqProxmoxKVM\ServiceTab;
 
 /**
  * How WHMCS lists the module and its server fields.
@@ -150,4 +151,21 @@ function puqProxmoxKVM_Redeploy(array $params)
 function puqProxmoxKVM_SetDnsRecords(array $params)
 {
     return ModuleCall::provision(__FUNCTION__, $params, static fn () => Provisioning::setDnsRecords($params));
+}
+
+/**
+ * The admin service page's tab: attach an existing VM, the reverse-DNS table, the API
+ * status, live information, Redeploy and the deploy log (lib/ServiceTab.php).
+ *
+ * @return array<string, string> row label => HTML
+ */
+function puqProxmoxKVM_AdminServicesTabFields(array $params)
+{
+    return ServiceTab::fields($params);
+}
+
+/** Save Changes of the tab: an attach when the VM Id changed, then the rDNS names. */
+function puqProxmoxKVM_AdminServicesTabFieldsSave(array $params)
+{
+    ServiceTab::save($params);
 }

@@ -9,16 +9,18 @@
  * (GET op=list, keyset pages from the engine) and polls it while a VM on the page is
  * busy. The two filters live in the browser's localStorage and are restored on the
  * next visit. Reading: op=list, op=count, op=log (a service's runs and steps, polled
- * while one runs), op=record (the raw row). Changing, posted with ajax=1 and the CSRF
- * token (the router has refused a post without an admin session or token): op=redeploy,
- * op=reset, op=record_save, op=delete. Each action's rule is re-checked by the engine
- * inside its transaction, which also writes the activity entry naming the admin; the
- * entry is delivered to WHMCS's activity log right after.
+ * while one runs), op=record (the raw row), op=live (the service tab's live box).
+ * Changing, posted with ajax=1 and the CSRF token (the router has refused a post
+ * without an admin session or token): op=redeploy, op=reset, op=record_save,
+ * op=delete. Each action's rule is re-checked by the engine inside its transaction,
+ * which also writes the activity entry naming the admin; the entry is delivered to
+ * WHMCS's activity log right after.
  */
 
 namespace WHMCS\Module\Addon\PuqProxmoxKvm\Controller;
 
 use WHMCS\Module\Addon\PuqProxmoxKvm\AdminActor;
+use WHMCS\Module\Addon\PuqProxmoxKvm\ServiceServer;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 
@@ -51,6 +53,8 @@ final class VmManagement extends Controller
                 return $this->serviceRead($request, fn (int $id) => $this->log($id));
             case 'record':
                 return $this->serviceRead($request, fn (int $id) => puqkvm_vmadmin_record($id));
+            case 'live':
+                return $this->serviceRead($request, fn (int $id) => $this->live($id));
             case '':
                 break;
             default:
@@ -149,6 +153,21 @@ final class VmManagement extends Controller
         }
         return $runs + ['vm_status' => $record['vm_status'], 'running' => ($latest['result'] ?? '') === 'running',
             'banner' => $banner];
+    }
+
+    /**
+     * The service tab's live information: Proxmox is asked with the service's server
+     * entry; its failure is reported in api {ok: false, message}, not as an error.
+     */
+    private function live(int $id): array
+    {
+        $server = ServiceServer::fields($id);
+        if ($server === null) {
+            $record = puqkvm_vm_get($id);
+            return ['found' => false, 'local_status' => $record['vm_status'],
+                'api' => ['ok' => false, 'message' => 'The service has no Proxmox server assigned.']];
+        }
+        return puqkvm_vmadmin_live($server + ['serviceid' => $id]);
     }
 
     /** A JSON read of one service (?id=N) with the engine's errors as answers. */
