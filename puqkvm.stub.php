@@ -625,9 +625,11 @@ namespace {
     function puqkvm_vmadmin_record_save(int $serviceId, array $values, string $actor): string {}
 
     /**
-     * Attaches an existing Proxmox VM to the service of $params (WHMCS module
-     * parameters, plus product_json: the product as puqkvm_vm_product_check() returns
-     * it, JSON-encoded, used when the service has no VM row yet).
+     * Attaches an existing Proxmox VM to a service. $params: serviceid, userid, pid,
+     * serverid, product_json (the product as puqkvm_vm_product_check() returns it,
+     * JSON-encoded; used when the service has no VM row yet) and the server entry under
+     * the tblservers names (hostname, ip, port, secure, username, password, accesshash) -
+     * not WHMCS's module parameters, whose username and password are the service's.
      * @param array $params
      * @return array{vmid: int, node: string, name: string}
      * @throws PuqKvm\NotFoundException when Proxmox has no such VM
@@ -647,7 +649,7 @@ namespace {
     /**
      * The service tab's live information (see puq_vmadmin_live_summary) plus api {ok,
      * message}: Proxmox's failure is reported there, not thrown.
-     * @param array $params WHMCS module parameters (serviceid and the server fields)
+     * @param array $params serviceid and the server entry under the tblservers names
      * @return array<string, mixed>
      * @throws PuqKvm\NotFoundException when the service has no VM row
      */
