@@ -423,7 +423,8 @@
         modalAlert(confirmModal, '', '');
         document.getElementById('puqkvm-vm-confirm-title').textContent = title;
         confirmModal.querySelector('.puqkvm-confirm-text').textContent = text;
-        confirmModal.querySelector('.puqkvm-confirm-release').hidden = !withRelease;
+        /* style, not the hidden attribute: Bootstrap's .checkbox sets display itself */
+        confirmModal.querySelector('.puqkvm-confirm-release').style.display = withRelease ? '' : 'none';
         document.getElementById('puqkvm-confirm-release-box').checked = false;
         confirmAction = action;
         show(confirmModal);

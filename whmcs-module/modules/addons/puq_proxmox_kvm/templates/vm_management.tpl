@@ -170,7 +170,7 @@
                 <div class="modal-body">
                     <div class="puqkvm-form-alert"></div>
                     <p class="puqkvm-confirm-text"></p>
-                    <div class="checkbox puqkvm-confirm-release" hidden>
+                    <div class="checkbox puqkvm-confirm-release" style="display: none">
                         <label><input type="checkbox" id="puqkvm-confirm-release-box" value="1">
                             Also release the addresses this VM still holds (only when the VM is gone from Proxmox)</label>
                     </div>
