@@ -358,6 +358,8 @@ struct puq_vm_scratch {
 	double waited_ms;   /* time spent waiting in this step (lock, stop, start) */
 	bool flag;
 	json_t *config;     /* the VM config read by this step (owned) */
+	json_t *preload;    /* the VM config the engine still holds from an earlier step,
+	                       unchanged since it was read (owned; taken by vm_need_config) */
 	json_t *list;       /* another answer kept by the step (owned) */
 	char text[256];
 	char mac[18];

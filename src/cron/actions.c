@@ -195,11 +195,15 @@ static int reserve_txn(struct puq_db *db, void *arg, struct puq_error *err)
 	struct act *a = arg;
 	struct cron_vm *v = a->v;
 	long long first = v->vm.product.first_vmid > 0 ? v->vm.product.first_vmid : 100;
+	/* search from where this worker's last reservation ended: below it everything was
+	 * taken a moment ago, so the search stays short however many VMIDs are reserved
+	 * (a VMID freed below is found again by the next worker that starts afresh) */
+	long long from = a->e->vmid_hint > first ? a->e->vmid_hint : first;
 	for (int attempt = 0; attempt < 50; attempt++) {
 		struct puq_db_rows *r = NULL;
-		long long cand = first;
+		long long cand = from;
 		int rc = puq_db_query(db, err,
-			"SELECT 1 FROM " CRON_VMIDS_TABLE " WHERE vmid = ?", PUQ_ARGS(PUQ_INT(first)), &r);
+			"SELECT 1 FROM " CRON_VMIDS_TABLE " WHERE vmid = ?", PUQ_ARGS(PUQ_INT(from)), &r);
 		if (rc < 0)
 			return rc;
 		bool taken = r->nrows > 0;
@@ -209,7 +213,7 @@ static int reserve_txn(struct puq_db *db, void *arg, struct puq_error *err)
 				"SELECT v.vmid + 1 FROM " CRON_VMIDS_TABLE " v LEFT JOIN " CRON_VMIDS_TABLE
 				" n ON n.vmid = v.vmid + 1 WHERE v.vmid >= ? AND n.vmid IS NULL"
 				" ORDER BY v.vmid LIMIT 1",
-				PUQ_ARGS(PUQ_INT(first)), &r);
+				PUQ_ARGS(PUQ_INT(from)), &r);
 			if (rc < 0)
 				return rc;
 			cand = r->nrows ? puq_db_cell_int(r, 0, 0, 0) : 0;
@@ -222,6 +226,7 @@ static int reserve_txn(struct puq_db *db, void *arg, struct puq_error *err)
 			PUQ_ARGS(PUQ_INT(cand), PUQ_INT(v->vm.service_id), PUQ_INT(v->vm.server_id)), NULL);
 		if (rc == -PUQ_EDUPLICATE) { /* another worker took it a moment ago */
 			puq_error_clear(err);
+			from = cand + 1;
 			continue;
 		}
 		if (rc < 0)
@@ -387,9 +392,11 @@ int cron_action(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_ou
 			break;
 		case PUQ_VM_DB_RESERVE_VMID:
 			v->vm.vmid = a.n;
+			e->vmid_hint = a.n + 1;
 			break;
 		case PUQ_VM_DB_REJECT_VMID:
 			v->vm.vmid = 0;
+			e->vmid_hint = out->db_arg + 1;
 			break;
 		case PUQ_VM_DB_CLEAR_INTENT:
 			memset(&v->vm.intent, 0, sizeof(v->vm.intent));

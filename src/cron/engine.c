@@ -135,13 +135,27 @@ static void wake_poll_later(struct cron_vm *v)
 	v->wait = CW_SLEEP;
 }
 
+/* Whether req read the VM's own current config (GET .../qemu/<vmid>/config). */
+static bool is_own_config(const struct cron_vm *v, const struct puq_http_request *req)
+{
+	char tail[128];
+	snprintf(tail, sizeof(tail), "/nodes/%s/qemu/%lld/config", v->vm.node, v->vm.vmid);
+	size_t n = strlen(req->url), t = strlen(tail);
+	return strcmp(req->method, "GET") == 0 && n >= t && strcmp(req->url + n - t, tail) == 0;
+}
+
+static void cfg_forget(struct cron_vm *v)
+{
+	json_decref(v->cfg_cache);
+	v->cfg_cache = NULL;
+}
+
 /* Parks an answer on its VM (or its shared read's waiters). No DB, no hooks, no submits. */
 static void on_done(void *ctx, struct puq_http_request *req, struct puq_http_response *resp)
 {
 	struct tag *t = ctx;
 	struct puq_error err;
 	json_t *data = NULL;
-	(void)req;
 	puq_error_clear(&err);
 	int rc = puq_pve_http_result(&t->srv->conn, resp, &data, &err);
 	if (rc < 0 && (resp->status == 0 || resp->status == 595 || resp->status == 596))
@@ -203,6 +217,10 @@ static void on_done(void *ctx, struct puq_http_request *req, struct puq_http_res
 		v->wait = CW_READY;
 		return;
 	}
+	if (rc == 0 && is_own_config(v, req)) {
+		json_decref(v->cfg_cache);
+		v->cfg_cache = json_incref(data);
+	}
 	ev_result(v, PUQ_VM_EV_HTTP, rc, &err, data);
 }
 
@@ -218,6 +236,8 @@ static int submit(struct cron_engine *e, struct cron_vm *v, struct cron_shared *
 		puq_http_request_free(h);
 		return puq_error_set(err, PUQ_ENOMEM, NULL);
 	}
+	if (!sh && strcmp(r->method, "GET") != 0)
+		cfg_forget(v); /* a write: the cached config is stale from here on */
 	t->kind = sh ? TAG_SHARED : TAG_VM;
 	t->e = e;
 	t->v = v;
@@ -298,6 +318,8 @@ static void shared_prune(struct cron_engine *e, bool all)
 
 /* ---- runs ---- */
 
+static bool flush(struct cron_engine *e, struct cron_vm *v);
+
 static const char *action_title(enum puq_vm_action a)
 {
 	switch (a) {
@@ -314,6 +336,9 @@ static const char *action_title(enum puq_vm_action a)
 
 static void vm_dispose(struct cron_vm *v)
 {
+	cfg_forget(v);
+	json_decref(v->queued);
+	v->queued = NULL;
 	memset(v->password, 0, sizeof(v->password));
 	v->vm.password = NULL;
 	ev_clear(v);
@@ -349,6 +374,8 @@ static void end_run(struct cron_engine *e, struct cron_vm *v, const char *result
 	struct puq_error err;
 	puq_error_clear(&err);
 	bool error = strcmp(result, "error") == 0;
+	if (!flush(e, v))
+		return;
 	int rc = cron_release(e, v, result, message, &err);
 	if (rc == -PUQ_ELEASE) {
 		drop(e, v);
@@ -376,20 +403,40 @@ static void end_run(struct cron_engine *e, struct cron_vm *v, const char *result
 	vm_dispose(v);
 }
 
-/* A step's row in the run log outside a transition (waiting, errors, phases). */
+/* Queues a step's row of the run log; written with the next flush. */
 static void log_step(struct cron_engine *e, struct cron_vm *v, const char *label,
 	const char *to, const char *result, const char *message)
 {
+	(void)e;
+	v->seq++;
+	json_array_append_new(v->queued, json_pack("{s:s,s:s,s:s,s:s,s:s,s:f}", "label", label,
+		"from", puq_vm_state_name(v->vm.state), "to", to, "result", result, "message",
+		message ? message : "", "seconds", cron_now() - v->step_started));
+}
+
+/* Writes the VM's progress; false when the VM was taken away (dropped) meanwhile. */
+static bool flush(struct cron_engine *e, struct cron_vm *v)
+{
 	struct puq_error err;
 	puq_error_clear(&err);
-	if (puq_vm_run_step(e->db, &v->run, label, puq_vm_state_name(v->vm.state), to, result,
-			message, cron_now() - v->step_started, &err) == 0)
-		e->stats->steps++;
+	int rc = cron_flush(e, v, &err);
+	if (rc == -PUQ_ELEASE) {
+		drop(e, v);
+		return false;
+	}
+	if (rc < 0) {
+		cron_line(e, "[!] %lld could not write its progress: %s", v->vm.service_id, err.text);
+		vm_dispose(v); /* the lease expires; the next run repeats the idempotent steps */
+		return false;
+	}
+	return true;
 }
 
 static void new_step(struct cron_vm *v)
 {
 	puq_vm_scratch_reset(&v->sc);
+	if (v->cfg_cache)
+		v->sc.preload = json_incref(v->cfg_cache);
 	v->step_from = v->vm.state;
 	v->step_started = cron_now();
 	v->step_note[0] = '\0';
@@ -409,8 +456,10 @@ static void start_vm(struct cron_engine *e, long long id, const char *token)
 	if (!v)
 		return;
 	e->vms[e->nvms++] = v;
+	v->queued = json_array();
 	int rc = puq_vm_load(e->db, id, &v->vm, &v->meta, &err);
 	v->vm.service_id = id;
+	v->committed = v->vm.state;
 	puq_strlcpy(v->meta.lease_token, token, sizeof(v->meta.lease_token));
 	const char *why = NULL;
 	char buf[PUQ_ERROR_TEXT_MAX + 64];
@@ -442,8 +491,7 @@ static void start_vm(struct cron_engine *e, long long id, const char *token)
 	if (why) {
 		log_step(e, v, puq_vm_state_label(v->vm.state), puq_vm_state_name(v->vm.state), "error",
 			why);
-		cron_vm_line(e, v, "[!]  %zu. %s  error: %s", v->run.nsteps, puq_vm_state_label(v->vm.state),
-			why);
+		cron_vm_line(e, v, "[!]  %zu. %s  error: %s", v->seq, puq_vm_state_label(v->vm.state), why);
 		end_run(e, v, "error", why);
 	}
 }
@@ -463,8 +511,10 @@ static void reload(struct cron_engine *e, struct cron_vm *v)
 		return;
 	}
 	puq_vm_free(&v->vm);
+	cfg_forget(v);
 	v->vm = fresh;
 	v->meta = meta;
+	v->committed = fresh.state;
 	cron_vm_line(e, v, "--- %s: service=%lld vm=%lld status=%s (queued during the run) ---",
 		action_title(v->vm.action), v->vm.service_id, v->vm.vmid,
 		puq_vm_state_name(v->vm.state));
@@ -487,18 +537,26 @@ static void handle_next(struct cron_engine *e, struct cron_vm *v, struct puq_vm_
 	if (out->task_slot_release)
 		cron_release_slots(e, v->vm.service_id, &err);
 	enum puq_vm_state from = v->vm.state;
-	int rc = cron_transition(e, v, out, skip ? "skip" : "success", secs, &err);
-	if (rc == -PUQ_ELEASE) {
-		drop(e, v);
-		return;
+	log_step(e, v, puq_vm_state_label(from), puq_vm_state_name(out->next),
+		skip ? "skip" : "success", out->text);
+	/* the row changes wait for the flush; memory moves on now */
+	if (!v->pending) {
+		v->pending = true;
+		v->pending_since = cron_now();
 	}
-	if (rc < 0) {
-		end_run(e, v, "error", err.text);
-		return;
-	}
-	v->vm.state = out->next;
 	if (out->set_node[0])
+		puq_strlcpy(v->acc_node, out->set_node, sizeof(v->acc_node));
+	if (out->set_mac[0])
+		puq_strlcpy(v->acc_mac, out->set_mac, sizeof(v->acc_mac));
+	v->acc_clear_intent |= out->clear_intent;
+	v->acc_clear_power |= out->clear_power;
+	if (out->next == PUQ_VM_READY && out->email)
+		v->acc_email = out->email; /* points into the product, which lives as long */
+	v->vm.state = out->next;
+	if (out->set_node[0] && strcmp(out->set_node, v->vm.node) != 0) {
 		puq_strlcpy(v->vm.node, out->set_node, sizeof(v->vm.node));
+		cfg_forget(v);
+	}
 	if (out->set_mac[0])
 		puq_strlcpy(v->vm.mac, out->set_mac, sizeof(v->vm.mac));
 	if (out->clear_intent)
@@ -506,16 +564,20 @@ static void handle_next(struct cron_engine *e, struct cron_vm *v, struct puq_vm_
 	if (out->clear_power)
 		v->vm.power[0] = '\0';
 	if (skip)
-		cron_vm_line(e, v, "[+]  %zu. %s  skip (%s) (%s -> %s) [%.2fs]", v->run.nsteps,
+		cron_vm_line(e, v, "[+]  %zu. %s  skip (%s) (%s -> %s) [%.2fs]", v->seq,
 			puq_vm_state_label(from), out->text, puq_vm_state_name(from),
 			puq_vm_state_name(out->next), secs);
 	else
-		cron_vm_line(e, v, "[+]  %zu. %s  success (%s -> %s) [%.2fs]%s%s", v->run.nsteps,
+		cron_vm_line(e, v, "[+]  %zu. %s  success (%s -> %s) [%.2fs]%s%s", v->seq,
 			puq_vm_state_label(from), puq_vm_state_name(from), puq_vm_state_name(out->next),
 			secs, out->text[0] ? " · " : "", out->text);
 	/* the password is needed by cloud-init only */
 	memset(v->password, 0, sizeof(v->password));
 	v->vm.password = NULL;
+	if (out->next == PUQ_VM_READY || puq_vm_state_resting(out->next) ||
+		cron_now() - v->pending_since >= 1.0)
+		if (!flush(e, v))
+			return;
 	if (v->reload)
 		reload(e, v);
 	else
@@ -529,7 +591,13 @@ static void handle_db(struct cron_engine *e, struct cron_vm *v, struct puq_vm_ou
 	long long n = 0;
 	double secs = cron_now() - v->step_started;
 	enum puq_vm_state from = v->vm.state;
+	if (!flush(e, v)) /* the action expects the status the database has */
+		return;
 	int rc = cron_action(e, v, out, secs, &n, &err);
+	if (rc == 0 && cron_action_transitions(out->db)) {
+		v->committed = v->vm.state;
+		v->seq++;
+	}
 	if (rc == -PUQ_ELEASE) {
 		drop(e, v);
 		return;
@@ -541,14 +609,14 @@ static void handle_db(struct cron_engine *e, struct cron_vm *v, struct puq_vm_ou
 	}
 	if (rc < 0) {
 		log_step(e, v, step_label(v), puq_vm_state_name(from), "error", err.text);
-		cron_vm_line(e, v, "[!]  %zu. %s  error: %s (%s) [%.2fs]", v->run.nsteps,
+		cron_vm_line(e, v, "[!]  %zu. %s  error: %s (%s) [%.2fs]", v->seq,
 			step_label(v), err.text, puq_vm_state_name(from), secs);
 		end_run(e, v, "error", err.text);
 		return;
 	}
 	bool failed = out->db == PUQ_VM_DB_TERMINATE_FAILED;
 	cron_vm_line(e, v, "[%c]  %zu. %s  %s (%s -> %s) [%.2fs] · %s", failed ? '!' : '+',
-		v->run.nsteps, puq_vm_state_label(from), failed ? "error" : "success",
+		v->seq, puq_vm_state_label(from), failed ? "error" : "success",
 		puq_vm_state_name(from), puq_vm_state_name(out->next), secs,
 		out->db == PUQ_VM_DB_ALLOCATE ? v->vm.fqdn : out->text);
 	if (failed) {
@@ -573,6 +641,8 @@ static void handle_request(struct cron_engine *e, struct cron_vm *v, struct puq_
 			v->srv ? v->srv->why : "no server");
 		return;
 	}
+	if (out->task && !flush(e, v)) /* the VM may wait long: write its progress first */
+		return;
 	if (out->intent.kind[0]) {
 		int rc = cron_commit_intent(e, v, out, &err);
 		if (rc == -PUQ_ELEASE) {
@@ -624,15 +694,18 @@ static void handle_wait(struct cron_engine *e, struct cron_vm *v, struct puq_vm_
 	/* a lock is waited for up to the Heavy Operations Timeout, a start up to its own */
 	double budget = (double)(out->budget_ms > 0 ? out->budget_ms : e->env.lock_wait_ms);
 	puq_strlcpy(v->step_note, out->text, sizeof(v->step_note));
+	cfg_forget(v); /* something else holds the VM: read again after the wait */
 	if (stopping || v->sc.waited_ms > budget) {
 		log_step(e, v, step_label(v), puq_vm_state_name(v->vm.state), "waiting", out->text);
-		cron_vm_line(e, v, "[~]  %zu. %s  waiting: %s", v->run.nsteps, step_label(v), out->text);
+		cron_vm_line(e, v, "[~]  %zu. %s  waiting: %s", v->seq, step_label(v), out->text);
 		end_run(e, v, "waiting", out->text);
 		return;
 	}
 	ev_start(v);
 	if (out->wait_ms <= 0)
 		return; /* again at once */
+	if (!flush(e, v))
+		return;
 	v->wake_at = cron_now() + out->wait_ms / 1000.0;
 	v->wait = CW_SLEEP;
 }
@@ -656,7 +729,7 @@ static void handle_error(struct cron_engine *e, struct cron_vm *v, struct puq_vm
 	char msg[PUQ_ERROR_TEXT_MAX + 8];
 	snprintf(msg, sizeof(msg), "error: %s", out->text);
 	log_step(e, v, step_label(v), puq_vm_state_name(v->vm.state), "error", out->text);
-	cron_vm_line(e, v, "[!]  %zu. %s  %s (%s) [%.2fs]", v->run.nsteps, step_label(v), msg,
+	cron_vm_line(e, v, "[!]  %zu. %s  %s (%s) [%.2fs]", v->seq, step_label(v), msg,
 		puq_vm_state_name(v->vm.state), secs);
 	end_run(e, v, "error", out->text);
 }
@@ -669,7 +742,7 @@ static bool before_step(struct cron_engine *e, struct cron_vm *v)
 		snprintf(msg, sizeof(msg), "the Proxmox task is still running after %.0f s: the next "
 			"run follows it", cron_now() - v->task_started);
 		log_step(e, v, step_label(v), puq_vm_state_name(v->vm.state), "waiting", msg);
-		cron_vm_line(e, v, "[~]  %zu. %s  waiting: %s", v->run.nsteps, step_label(v), msg);
+		cron_vm_line(e, v, "[~]  %zu. %s  waiting: %s", v->seq, step_label(v), msg);
 		end_run(e, v, "waiting", msg);
 		return false;
 	}
@@ -735,12 +808,14 @@ static void drive(struct cron_engine *e, struct cron_vm *v, bool stopping)
 		case PUQ_VM_DO_POLL:
 			if (stopping)
 				end_run(e, v, "waiting", "the worker stopped; the next run follows the task");
-			else
+			else if (flush(e, v))
 				start_polling(v, out.upid, (double)(out.budget_ms > 0 ? out.budget_ms
 					: e->heavy_timeout_ms) / 1000);
 			break;
 		case PUQ_VM_DO_DB: handle_db(e, v, &out); break;
 		case PUQ_VM_DO_DNS:
+			if (!flush(e, v))
+				break;
 			v->dns_op = out.dns;
 			v->wait = CW_DNS;
 			break;
@@ -749,7 +824,7 @@ static void drive(struct cron_engine *e, struct cron_vm *v, bool stopping)
 		case PUQ_VM_DO_SKIP: handle_next(e, v, &out); break;
 		case PUQ_VM_DO_LOG:
 			log_step(e, v, out.label, puq_vm_state_name(v->vm.state), "success", out.text);
-			cron_vm_line(e, v, "[+]  %zu. %s  success · %s", v->run.nsteps, out.label, out.text);
+			cron_vm_line(e, v, "[+]  %zu. %s  success · %s", v->seq, out.label, out.text);
 			v->step_started = cron_now();
 			ev_start(v);
 			break;

@@ -74,6 +74,21 @@ struct cron_vm {
 	int dns_rc;
 	char dns_error[PUQ_ERROR_TEXT_MAX];
 	bool header_printed;
+	json_t *cfg_cache;        /* the VM's config as last read, while nothing wrote to it */
+	/*
+	 * Transitions not written yet: steps are idempotent, so the progress of steps that
+	 * only read or make repeatable changes is written in one transaction at the next
+	 * point that needs it (a task-starting request, a database action, a wait, ready,
+	 * the end of the run, or after a second) instead of one commit per step.
+	 */
+	enum puq_vm_state committed; /* vm_status as the database has it */
+	bool pending;
+	double pending_since;
+	char acc_node[PUQ_PVE_NAME_MAX], acc_mac[18];
+	bool acc_clear_intent, acc_clear_power;
+	const char *acc_email;
+	json_t *queued;           /* step rows not written yet */
+	size_t seq;               /* steps so far, written or not */
 	bool reload;              /* the row changed under the run (a waiting change of package) */
 	bool dropped;             /* the lease was lost: nothing more is written */
 	char step_note[PUQ_ERROR_TEXT_MAX]; /* the last WAIT's reason */
@@ -100,6 +115,7 @@ struct cron_engine {
 	struct cron_shared *shared;
 	struct puq_cron_vm_stats *stats;
 	bool skip_locked;
+	long long vmid_hint;      /* the VMID after the last one this worker reserved */
 };
 
 double cron_now(void);
@@ -116,12 +132,12 @@ int cron_claim(struct cron_engine *e, size_t max, long long *ids, char (*tokens)
 	size_t *n, struct puq_error *err);
 int cron_renew(struct cron_engine *e, struct puq_error *err);
 /*
- * The transition of v to `next` (the step's decision in out): one transaction with the
- * step's log entry and, reaching ready, the e-mail and a waiting change of package.
+ * Writes what v did since the last write: its status (conditional on the lease and the
+ * status the database has), the accumulated row changes, the queued step rows and,
+ * reaching ready, the e-mail and a waiting change of package - one transaction.
  * -PUQ_ELEASE when the VM was taken away.
  */
-int cron_transition(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_out *out,
-	const char *result, double seconds, struct puq_error *err);
+int cron_flush(struct cron_engine *e, struct cron_vm *v, struct puq_error *err);
 /* Commits the intent of out (and takes the clone slots it names). -PUQ_EBUSY: no slot. */
 int cron_commit_intent(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_out *out,
 	struct puq_error *err);

@@ -126,56 +126,65 @@ int cron_renew(struct cron_engine *e, struct puq_error *err)
 
 /* ---- transitions ---- */
 
-struct trans_ctx {
+struct flush_ctx {
 	struct cron_engine *e;
 	struct cron_vm *v;
-	const struct puq_vm_out *out;
-	const char *result;
-	double seconds;
 	size_t nsteps;
 };
 
-static int trans_txn(struct puq_db *db, void *arg, struct puq_error *err)
+static int flush_txn(struct puq_db *db, void *arg, struct puq_error *err)
 {
-	struct trans_ctx *t = arg;
-	cron_run_trim(&t->v->run, t->nsteps);
+	struct flush_ctx *t = arg;
 	struct cron_vm *v = t->v;
-	const struct puq_vm_out *o = t->out;
-	unsigned long long changed = 0;
-	const char *from = puq_vm_state_name(v->vm.state);
-	const char *to = puq_vm_state_name(o->next);
-	int rc = puq_db_exec(db, err,
-		"UPDATE " PUQ_VM_TABLE " SET vm_status = ?, node = IF(? = '', node, ?),"
-		" vm_net0_mac = IF(? = '', vm_net0_mac, ?),"
-		" task_kind = IF(? = 1, '', task_kind), task_vmid = IF(? = 1, 0, task_vmid),"
-		" task_node = IF(? = 1, '', task_node), task_target = IF(? = 1, '', task_target),"
-		" task_upid = IF(? = 1, '', task_upid),"
-		" task_started_at = IF(? = 1, NULL, task_started_at),"
-		" power_request = IF(? = 1, '', power_request), rev = rev + 1,"
-		" due = " PUQ_VM_DUE_EXPR
-		" WHERE service_id = ? AND lease_token = ? AND vm_status = ?",
-		PUQ_ARGS(PUQ_TEXT(to), PUQ_TEXT(o->set_node), PUQ_TEXT(o->set_node),
-			PUQ_TEXT(o->set_mac), PUQ_TEXT(o->set_mac), PUQ_INT(o->clear_intent),
-			PUQ_INT(o->clear_intent), PUQ_INT(o->clear_intent), PUQ_INT(o->clear_intent),
-			PUQ_INT(o->clear_intent), PUQ_INT(o->clear_intent), PUQ_INT(o->clear_power),
-			PUQ_INT(v->vm.service_id), PUQ_TEXT(v->meta.lease_token), PUQ_TEXT(from)),
-		&changed);
-	if (rc < 0)
-		return rc;
-	if (changed == 0)
-		return puq_error_set(err, PUQ_ELEASE, NULL);
-	const char *label = puq_vm_state_label(v->vm.state);
-	if ((rc = puq_vm_run_step(db, &v->run, label, from, to, t->result, o->text, t->seconds,
-			 err)) < 0)
-		return rc;
-	if (o->next == PUQ_VM_READY && o->email && *o->email) {
-		char key[200];
-		snprintf(key, sizeof(key), "email:%s:%lld:%lld", o->email, v->vm.service_id,
-			v->meta.action_seq);
-		if ((rc = puq_outbox_email(db, v->vm.service_id, v->vm.client_id, o->email, key, err)) < 0)
+	int rc;
+	cron_run_trim(&v->run, t->nsteps);
+	if (v->pending) {
+		unsigned long long changed = 0;
+		rc = puq_db_exec(db, err,
+			"UPDATE " PUQ_VM_TABLE " SET vm_status = ?, node = IF(? = '', node, ?),"
+			" vm_net0_mac = IF(? = '', vm_net0_mac, ?),"
+			" task_kind = IF(? = 1, '', task_kind), task_vmid = IF(? = 1, 0, task_vmid),"
+			" task_node = IF(? = 1, '', task_node), task_target = IF(? = 1, '', task_target),"
+			" task_upid = IF(? = 1, '', task_upid),"
+			" task_started_at = IF(? = 1, NULL, task_started_at),"
+			" power_request = IF(? = 1, '', power_request), rev = rev + 1,"
+			" due = " PUQ_VM_DUE_EXPR
+			" WHERE service_id = ? AND lease_token = ? AND vm_status = ?",
+			PUQ_ARGS(PUQ_TEXT(puq_vm_state_name(v->vm.state)), PUQ_TEXT(v->acc_node),
+				PUQ_TEXT(v->acc_node), PUQ_TEXT(v->acc_mac), PUQ_TEXT(v->acc_mac),
+				PUQ_INT(v->acc_clear_intent), PUQ_INT(v->acc_clear_intent),
+				PUQ_INT(v->acc_clear_intent), PUQ_INT(v->acc_clear_intent),
+				PUQ_INT(v->acc_clear_intent), PUQ_INT(v->acc_clear_intent),
+				PUQ_INT(v->acc_clear_power), PUQ_INT(v->vm.service_id),
+				PUQ_TEXT(v->meta.lease_token), PUQ_TEXT(puq_vm_state_name(v->committed))),
+			&changed);
+		if (rc < 0)
+			return rc;
+		if (changed == 0)
+			return puq_error_set(err, PUQ_ELEASE, NULL);
+	}
+	size_t i;
+	json_t *st;
+	json_array_foreach(v->queued, i, st)
+	{
+		rc = puq_vm_run_step(db, &v->run, json_string_value(json_object_get(st, "label")),
+			json_string_value(json_object_get(st, "from")),
+			json_string_value(json_object_get(st, "to")),
+			json_string_value(json_object_get(st, "result")),
+			json_string_value(json_object_get(st, "message")),
+			json_real_value(json_object_get(st, "seconds")), err);
+		if (rc < 0)
 			return rc;
 	}
-	if (o->next == PUQ_VM_READY && v->meta.pending_product) {
+	if (v->pending && v->vm.state == PUQ_VM_READY && v->acc_email) {
+		char key[200];
+		snprintf(key, sizeof(key), "email:%s:%lld:%lld", v->acc_email, v->vm.service_id,
+			v->meta.action_seq);
+		if ((rc = puq_outbox_email(db, v->vm.service_id, v->vm.client_id, v->acc_email, key,
+				 err)) < 0)
+			return rc;
+	}
+	if (v->pending && v->vm.state == PUQ_VM_READY && v->meta.pending_product) {
 		/* a change of package ordered during the deploy starts now */
 		rc = puq_db_exec(db, err,
 			"UPDATE " PUQ_VM_TABLE " SET product = pending_product, pending_product = NULL,"
@@ -186,21 +195,30 @@ static int trans_txn(struct puq_db *db, void *arg, struct puq_error *err)
 		if (rc == 0)
 			v->reload = true;
 	}
-	return rc;
+	return 0;
 }
 
-int cron_transition(struct cron_engine *e, struct cron_vm *v, const struct puq_vm_out *out,
-	const char *result, double seconds, struct puq_error *err)
+int cron_flush(struct cron_engine *e, struct cron_vm *v, struct puq_error *err)
 {
-	struct trans_ctx t = {e, v, out, result, seconds, v->run.nsteps};
+	if (!v->pending && json_array_size(v->queued) == 0)
+		return 0;
+	struct flush_ctx t = {e, v, v->run.nsteps};
 	v->reload = false;
-	int rc = puq_db_transaction(e->db, trans_txn, &t, err);
+	int rc = puq_db_transaction(e->db, flush_txn, &t, err);
 	if (rc < 0) {
-		cron_run_trim(&v->run, t.nsteps); /* the step row was rolled back */
+		cron_run_trim(&v->run, t.nsteps); /* the step rows were rolled back */
 		return rc;
 	}
-	e->stats->commits++;
-	e->stats->steps++;
+	if (v->pending) {
+		e->stats->commits++;
+		v->committed = v->vm.state;
+	}
+	e->stats->steps += json_array_size(v->queued);
+	json_array_clear(v->queued);
+	v->pending = false;
+	v->acc_node[0] = v->acc_mac[0] = '\0';
+	v->acc_clear_intent = v->acc_clear_power = false;
+	v->acc_email = NULL;
 	return 0;
 }
 
@@ -229,16 +247,29 @@ static int take_slot(struct cron_engine *e, struct cron_vm *v, const char *scope
 	rc = puq_db_exec(e->db, err,
 		"DELETE FROM " CRON_SLOTS_TABLE " WHERE server_id = ? AND scope = ? AND expires_at < NOW()",
 		PUQ_ARGS(PUQ_INT(server), PUQ_TEXT(scope)), NULL);
-	for (long slot = 0; rc == 0 && slot < e->clone_cap; slot++) {
+	/* the lowest slot number nobody holds, found in one read: a full scope costs two
+	 * statements, not one failed INSERT per slot */
+	for (int attempt = 0; rc == 0 && attempt < 3; attempt++) {
+		rc = puq_db_query(e->db, err,
+			"SELECT slot FROM " CRON_SLOTS_TABLE " WHERE server_id = ? AND scope = ? ORDER BY slot",
+			PUQ_ARGS(PUQ_INT(server), PUQ_TEXT(scope)), &r);
+		if (rc < 0)
+			break;
+		long free_slot = 0;
+		for (size_t i = 0; i < r->nrows && puq_db_cell_int(r, i, 0, -1) == free_slot; i++)
+			free_slot++;
+		puq_db_rows_free(r);
+		if (free_slot >= e->clone_cap)
+			break;
 		rc = puq_db_exec(e->db, err,
 			"INSERT INTO " CRON_SLOTS_TABLE " (server_id, scope, slot, service_id, worker,"
 			" expires_at) VALUES (?, ?, ?, ?, ?, NOW() + INTERVAL ? SECOND)",
-			PUQ_ARGS(PUQ_INT(server), PUQ_TEXT(scope), PUQ_INT(slot), PUQ_INT(sid),
+			PUQ_ARGS(PUQ_INT(server), PUQ_TEXT(scope), PUQ_INT(free_slot), PUQ_INT(sid),
 				PUQ_TEXT(e->worker), PUQ_INT((long long)e->lease_s)),
 			NULL);
 		if (rc == 0)
 			return 0;
-		if (rc == -PUQ_EDUPLICATE) {
+		if (rc == -PUQ_EDUPLICATE) { /* another worker took that slot a moment ago */
 			puq_error_clear(err);
 			rc = 0;
 		}

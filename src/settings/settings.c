@@ -84,7 +84,7 @@ static const struct puq_setting_def defs[] = {
 		"VMs per worker", "VMs one cron worker drives at once; several workers share the rest."),
 	INT_SETTING("pve_connections", "cron", "Provisioning Engine", 16, 1, 256, NULL,
 		"Proxmox connections", "Concurrent API connections a worker opens to one Proxmox address."),
-	INT_SETTING("clone_cap", "cron", "Provisioning Engine", 4, 1, 64, NULL, "Clones at once",
+	INT_SETTING("clone_cap", "cron", "Provisioning Engine", 4, 1, 1000, NULL, "Clones at once",
 		"Most clones running at once per node and per storage, over all workers (Proxmox "
 		"answers more with 'got lock request timeout')."),
 	INT_SETTING("attention_after", "cron", "Provisioning Engine", 3600, 300, 604800, "s",

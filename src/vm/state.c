@@ -102,6 +102,7 @@ void puq_vm_scratch_reset(struct puq_vm_scratch *s)
 {
 	json_decref(s->config);
 	json_decref(s->list);
+	json_decref(s->preload);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -197,6 +197,15 @@ int vm_need_config(struct puq_vm_step *s)
 	const struct puq_vm *vm = s->vm;
 	if (sc->config && !(vm_event_is(s, PUQ_VM_EV_HTTP) && sc->phase == -1))
 		return VM_CFG_HAVE;
+	if (!sc->config && sc->preload && vm_event_is(s, PUQ_VM_EV_START)) {
+		/* the config an earlier step read, and nothing has written since */
+		sc->config = sc->preload;
+		sc->preload = NULL;
+		if (!puq_pve_config_lock(sc->config))
+			return VM_CFG_NOW;
+		json_decref(sc->config);
+		sc->config = NULL;
+	}
 	if (sc->phase == -1 && vm_event_is(s, PUQ_VM_EV_HTTP)) {
 		sc->phase = 0;
 		if (s->ev->rc < 0) {
