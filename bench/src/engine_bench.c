@@ -14,9 +14,17 @@
  *     simulator answer delayed 20 ms and no clone cap binding. Printed beside it: the
  *     simulator's request rate and the database's transaction rate during the run, the
  *     two bounds of the first figure. Goal: >= 25.
+ *
+ *   cron_rss: the peak memory (maximum resident set) of a PHP process running the cron's
+ *     processVirtualMachines over 10,000 due VMs, divided by the same over 100 VMs. A
+ *     worker holds at most "VMs per worker" of them at a time, so the figure should not
+ *     grow with the backlog. The VMs wait in set_dns_records (a DNS resync and back to
+ *     ready: the engine's whole path - claim, load, run log, DNS batch, transition,
+ *     release - without Proxmox). Goal: <= 1.5.
  */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -238,6 +246,81 @@ static int deploy_concurrency(void)
 	return tpn / tp1 >= 25 ? 0 : 1;
 }
 
+/* Peak RSS (KiB) of a PHP cron run over n VMs in a fresh database; *secs its run time. */
+static long cron_rss(int n, double *secs, long long *processed)
+{
+	struct puq_testdb t;
+	struct puq_error err;
+	struct puq_migrate_report rep;
+	if (puq_testdb_create(&t, true) < 0)
+		die("cron_rss", "database");
+	puq_error_clear(&err);
+	puq_migrate_report_init(&rep);
+	if (puq_db_migrate(t.db, false, &rep, &err) < 0)
+		die("migrate", err.text);
+	puq_migrate_report_free(&rep);
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		"INSERT INTO puqProxmoxKVM_vm_info (service_id, vm_name, fqdn, vm_status, action,"
+		" action_seq, due, next_run_at, product, os_username) SELECT seq, CONCAT('vm', seq),"
+		" CONCAT('vm', seq, '.rss.test'), 'set_dns_records', 'set_dns_records', 1, 1, NOW(),"
+		" '{}', 'user' FROM seq_1_to_%d", n);
+	if (puq_testdb_exec(t.db, sql) < 0)
+		die("cron_rss", "seeding the VMs");
+	char root[4096], script[4200], ext[4200];
+	snprintf(root, sizeof(root), "%s", getenv("PUQKVM_ROOT") ? getenv("PUQKVM_ROOT") : ".");
+	snprintf(script, sizeof(script), "%s/bench/lib/cron_rss.php", root);
+	snprintf(ext, sizeof(ext), "extension=%s", getenv("PUQKVM_EXT") ? getenv("PUQKVM_EXT")
+		: "build/release/puqkvm.so");
+	int fds[2];
+	if (pipe(fds) < 0)
+		die("pipe", NULL);
+	double t0 = now_s();
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		setenv("PUQKVM_BENCH_DB", t.cfg.database, 1);
+		execlp("php", "php", "-d", ext, script, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	char out[256] = "";
+	ssize_t len = read(fds[0], out, sizeof(out) - 1);
+	close(fds[0]);
+	out[len > 0 ? len : 0] = '\0';
+	int status = 0;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("cron_rss", "the PHP cron run failed");
+	*secs = now_s() - t0;
+	*processed = atoll(out);
+	long long ready = 0;
+	struct puq_db_rows *r = NULL;
+	if (puq_db_query(t.db, &err, "SELECT COUNT(*) FROM puqProxmoxKVM_vm_info WHERE vm_status = 'ready'",
+			PUQ_NOARGS, &r) == 0)
+		ready = puq_db_cell_int(r, 0, 0, 0);
+	puq_db_rows_free(r);
+	puq_testdb_drop(&t);
+	if (ready != n)
+		die("cron_rss", "not every VM was processed");
+	return ru.ru_maxrss;
+}
+
+static int cron_rss_bench(void)
+{
+	double s_small, s_big;
+	long long p_small, p_big;
+	long small = cron_rss(100, &s_small, &p_small);
+	long big = cron_rss(10000, &s_big, &p_big);
+	double ratio = (double)big / (double)small;
+	printf("bench: cron_rss ratio=%.2f goal=<=1.5 peak RSS %ld KiB with 10,000 due VMs / %ld KiB "
+		"with 100 (PHP cron process, processVirtualMachines)\n", ratio, big, small);
+	printf("  100 VMs: %lld runs in %.2f s; 10,000 VMs: %lld runs in %.2f s (%.0f VMs/s)\n",
+		p_small, s_small, p_big, s_big, p_big / s_big);
+	return ratio <= 1.5 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -246,8 +329,10 @@ int main(int argc, char **argv)
 		rc = ready_latency();
 	else if (argc > 1 && strcmp(argv[1], "deploy_concurrency") == 0)
 		rc = deploy_concurrency();
+	else if (argc > 1 && strcmp(argv[1], "cron_rss") == 0)
+		rc = cron_rss_bench();
 	else
-		fprintf(stderr, "usage: engine_bench ready_latency|deploy_concurrency\n");
+		fprintf(stderr, "usage: engine_bench ready_latency|deploy_concurrency|cron_rss\n");
 	curl_global_cleanup();
 	return rc;
 }
