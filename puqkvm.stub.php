@@ -106,7 +106,8 @@ namespace {
 
     /**
      * The dashboard counts: ip_pools, dns_zones, kvm_services (Active services of
-     * puqProxmoxKVM products), vms_total, vms_in_progress, vms_failed.
+     * puqProxmoxKVM products), vms_total, vms_in_progress, vms_failed, vms_attention (VMs
+     * failing for longer than the "Needs attention after" setting).
      * @return array<string, int>
      */
     function puqkvm_dashboard(): array {}

@@ -29,4 +29,5 @@ PHP_FUNCTION(puqkvm_dashboard)
 	add_assoc_long(return_value, "vms_total", (zend_long)d.vms_total);
 	add_assoc_long(return_value, "vms_in_progress", (zend_long)d.vms_in_progress);
 	add_assoc_long(return_value, "vms_failed", (zend_long)d.vms_failed);
+	add_assoc_long(return_value, "vms_attention", (zend_long)d.vms_attention);
 }

@@ -15,6 +15,7 @@ struct puq_dashboard {
 	long long vms_total;     /* rows of puqProxmoxKVM_vm_info */
 	long long vms_in_progress; /* VMs inside a pipeline (not ready, removed or failed) */
 	long long vms_failed;    /* VMs whose terminate failed (error_terminate) */
+	long long vms_attention; /* VMs failing for longer than "Needs attention after" */
 };
 
 /* Fills d; on error d is zeroed. */

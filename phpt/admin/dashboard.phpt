@@ -17,7 +17,7 @@ $pdo->exec("INSERT INTO puqProxmoxKVM_vm_info (service_id, vm_status) VALUES (1,
 var_dump(puqkvm_dashboard());
 ?>
 --EXPECT--
-array(6) {
+array(7) {
   ["ip_pools"]=>
   int(1)
   ["dns_zones"]=>
@@ -29,5 +29,7 @@ array(6) {
   ["vms_in_progress"]=>
   int(1)
   ["vms_failed"]=>
+  int(0)
+  ["vms_attention"]=>
   int(0)
 }

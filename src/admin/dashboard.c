@@ -26,7 +26,8 @@ int puq_dashboard_load(struct puq_db *db, struct puq_dashboard *d, struct puq_er
 		" WHERE h.domainstatus = 'Active' AND p.servertype = 'puqProxmoxKVM'), "
 		"(SELECT COUNT(*) FROM puqProxmoxKVM_vm_info), "
 		"(SELECT COUNT(*) FROM puqProxmoxKVM_vm_info WHERE vm_status NOT IN (" VM_RESTING ")), "
-		"(SELECT COUNT(*) FROM puqProxmoxKVM_vm_info WHERE vm_status = 'error_terminate')",
+		"(SELECT COUNT(*) FROM puqProxmoxKVM_vm_info WHERE vm_status = 'error_terminate'), "
+		"(SELECT COUNT(*) FROM puqProxmoxKVM_vm_info WHERE needs_attention = 1)",
 		PUQ_NOARGS, &rows);
 	if (rc < 0)
 		return rc;
@@ -36,6 +37,7 @@ int puq_dashboard_load(struct puq_db *db, struct puq_dashboard *d, struct puq_er
 	d->vms_total = puq_db_cell_int(rows, 0, 3, 0);
 	d->vms_in_progress = puq_db_cell_int(rows, 0, 4, 0);
 	d->vms_failed = puq_db_cell_int(rows, 0, 5, 0);
+	d->vms_attention = puq_db_cell_int(rows, 0, 6, 0);
 	puq_db_rows_free(rows);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "puqkvm/cron.h"
+#include "puqkvm/dashboard.h"
 #include "puqkvm/vm_store.h"
 #include "vm_fixture.h"
 
@@ -383,6 +384,43 @@ static void test_foreign_vmid_skipped(void **state)
 	assert_int_equal(vmf_int(f, sql), 0);
 }
 
+/* A VM failing for longer than the threshold is flagged, logged and counted. */
+static void test_needs_attention(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct puq_error err;
+	puq_error_clear(&err);
+	static const char *const no_template[] = {"os_template=4242", "main_domain=example.test",
+		NULL};
+	assert_int_equal(vmf_service(f, 506), 0);
+	assert_int_equal(vmf_create(f, 506, no_template, &err), 0);
+	struct puq_cron_vm_stats stats;
+	vmf_tick(f, &stats);
+	assert_int_equal(stats.errors, 1);
+	assert_int_equal(vmf_int(f, "SELECT needs_attention FROM puqProxmoxKVM_vm_info WHERE service_id = 506"), 0);
+	assert_int_equal(vmf_int(f, "SELECT attempts FROM puqProxmoxKVM_vm_info WHERE service_id = 506"), 1);
+	assert_true(vmf_int(f, "SELECT TIMESTAMPDIFF(SECOND, NOW(), next_run_at) FROM "
+		"puqProxmoxKVM_vm_info WHERE service_id = 506") >= 5); /* backoff */
+	/* failing for two hours: flagged once, with a module log entry */
+	assert_int_equal(puq_testdb_exec(f->t.db, "UPDATE puqProxmoxKVM_vm_info SET next_run_at = NOW(),"
+		" failing_since = NOW() - INTERVAL 2 HOUR WHERE service_id = 506"), 0);
+	vmf_tick(f, &stats);
+	assert_int_equal(vmf_int(f, "SELECT needs_attention FROM puqProxmoxKVM_vm_info WHERE service_id = 506"), 1);
+	assert_int_equal(vmf_int(f, "SELECT attempts FROM puqProxmoxKVM_vm_info WHERE service_id = 506"), 2);
+	assert_int_equal(vmf_int(f, "SELECT COUNT(*) FROM tblmodulelog WHERE module = 'puqProxmoxKVM'"
+		" AND action = 'needs attention' AND response LIKE '%4242 does not exist%'"), 1);
+	struct puq_dashboard d;
+	assert_int_equal(puq_dashboard_load(f->t.db, &d, &err), 0);
+	assert_int_equal(d.vms_attention, 1);
+	char msg[64];
+	assert_string_equal(vmf_status(f, 506, msg), "set_ip");
+	assert_int_equal(vmf_int(f, "SELECT COUNT(*) FROM puqProxmoxKVM_vm_info WHERE service_id = 506"
+		" AND last_error_action = 'deploy' AND last_error_message LIKE '%4242%'"), 1);
+	/* the admin's reset clears the flag */
+	assert_int_equal(puq_vm_reset(f->t.db, 506, "remove", &err), 0);
+	assert_int_equal(vmf_int(f, "SELECT needs_attention FROM puqProxmoxKVM_vm_info WHERE service_id = 506"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_crash_between_intent_and_upid),
 		cmocka_unit_test(test_intent_without_request),
 		cmocka_unit_test(test_foreign_vmid_skipped),
+		cmocka_unit_test(test_needs_attention),
 	};
 	return cmocka_run_group_tests_name("cron_engine", tests, setup, teardown);
 }

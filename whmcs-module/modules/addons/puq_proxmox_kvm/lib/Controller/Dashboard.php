@@ -34,6 +34,12 @@ final class Dashboard extends Controller
                 'hint' => 'API timeouts, migration, cron mode and task intervals.',
                 'link' => 'Open settings', 'url' => $request->url('settings_general')],
         ];
+        if ((int) ($counts['vms_attention'] ?? 0) > 0) {
+            // VMs failing for hours: shown only when there are some, so nothing loops unnoticed
+            $cards[] = ['key' => 'vms_attention', 'title' => 'Needs attention', 'icon' => 'warning-sign',
+                'count' => (int) $counts['vms_attention'], 'hint' => 'VMs failing for longer than the set time',
+                'link' => 'See their logs', 'url' => $request->url('vm_management')];
+        }
         return $this->page('dashboard.tpl', ['cards' => $cards], 'Dashboard', 'home');
     }
 }
