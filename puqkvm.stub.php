@@ -655,6 +655,44 @@ namespace {
      * @throws PuqKvm\NotFoundException when the service has no VM row
      */
     function puqkvm_vmadmin_live(#[\SensitiveParameter] array $params): array {}
+
+    /* ---- client area / backups --------------------------------------------------- */
+
+    /**
+     * One client-area action for the logged-in client: authorised in the core (the
+     * service must be the client's, the product must allow the action, a change needs
+     * the service active and the VM ready), then performed. Actions: overview, job,
+     * start, stop, reboot, rdns, rdns_save, backups, backup_now, backup_restore,
+     * backup_delete, backup_schedule, snapshots, snapshot_take, snapshot_rollback,
+     * snapshot_delete, snapshot_schedule, reinstall_options, reinstall, reset_password,
+     * charts, iso, iso_mount, iso_unmount, firewall, firewall_policy, firewall_rule_add,
+     * firewall_rule_delete, firewall_rule_move (see puqkvm/client.h for their fields).
+     * Options: now (UTC epoch), utc_offset (seconds; default PHP's time zone), password
+     * and password_encrypted (reset_password, reinstall: the new password as the guest
+     * gets it and as WHMCS's encrypt() made it).
+     * @param array $server the service's server entry (WHMCS module parameters)
+     * @param array $args the request's fields
+     * @param array $options
+     * @return array<string, mixed>
+     * @throws PuqKvm\StateException code 880 (access denied) for another client's service
+     *         or an action the product does not allow; other codes when not possible now
+     * @throws PuqKvm\ValidationException naming each bad field
+     */
+    function puqkvm_client_call(#[\SensitiveParameter] array $server, int $serviceId, int $clientId, string $action, array $args = [], #[\SensitiveParameter] array $options = []): array {}
+
+    /**
+     * The client-area actions: name => [write (changes something: needs the CSRF
+     * token), permission (the product's flag, or null)].
+     * @return array<string, array{write: bool, permission: ?string}>
+     */
+    function puqkvm_client_actions(): array {}
+
+    /**
+     * Traffic counted by collectingStatistics since $since (UTC epoch): per service of
+     * $serverId (0 = all) or only $serviceId: service_id, domain, username, in, out (bytes).
+     * @return list<array{service_id: int, domain: string, username: string, in: int, out: int}>
+     */
+    function puqkvm_stats_usage(int $serverId = 0, int $serviceId = 0, int $since = 0): array {}
 }
 
 namespace PuqKvm {

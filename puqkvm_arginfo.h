@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 6ccafe4dfc868411968223649d723ea07c910ec7 */
+ * Stub hash: 2d7c8f4cc90e9b1cdc955eb0768454ecf42c25d6 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_version, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -323,6 +323,23 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_puqkvm_vmadmin_live arginfo_puqkvm_vm_product_check
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_client_call, 0, 4, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, server, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, serviceId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, clientId, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, action, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, args, IS_ARRAY, 0, "[]")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+#define arginfo_puqkvm_client_actions arginfo_puqkvm_versions
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_puqkvm_stats_usage, 0, 0, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, serverId, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, serviceId, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, since, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
 #define arginfo_class_PuqKvm_ValidationException_getErrors arginfo_puqkvm_versions
 
 #define arginfo_class_PuqKvm_HttpException_getHttpStatus arginfo_puqkvm_email_templates_install
@@ -412,6 +429,9 @@ ZEND_FUNCTION(puqkvm_vmadmin_record_save);
 ZEND_FUNCTION(puqkvm_vmadmin_attach);
 ZEND_FUNCTION(puqkvm_vmadmin_rdns_save);
 ZEND_FUNCTION(puqkvm_vmadmin_live);
+ZEND_FUNCTION(puqkvm_client_call);
+ZEND_FUNCTION(puqkvm_client_actions);
+ZEND_FUNCTION(puqkvm_stats_usage);
 ZEND_METHOD(PuqKvm_ValidationException, getErrors);
 ZEND_METHOD(PuqKvm_HttpException, getHttpStatus);
 
@@ -501,6 +521,9 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(puqkvm_vmadmin_attach, arginfo_puqkvm_vmadmin_attach)
 	ZEND_FE(puqkvm_vmadmin_rdns_save, arginfo_puqkvm_vmadmin_rdns_save)
 	ZEND_FE(puqkvm_vmadmin_live, arginfo_puqkvm_vmadmin_live)
+	ZEND_FE(puqkvm_client_call, arginfo_puqkvm_client_call)
+	ZEND_FE(puqkvm_client_actions, arginfo_puqkvm_client_actions)
+	ZEND_FE(puqkvm_stats_usage, arginfo_puqkvm_stats_usage)
 	ZEND_FE_END
 };
 
@@ -587,6 +610,10 @@ static void register_puqkvm_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vmadmin_attach", sizeof("puqkvm_vmadmin_attach") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_vmadmin_live", sizeof("puqkvm_vmadmin_live") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_client_call", sizeof("puqkvm_client_call") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "puqkvm_client_call", sizeof("puqkvm_client_call") - 1), 5, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 }
 
 static zend_class_entry *register_class_PuqKvm_Exception(zend_class_entry *class_entry_RuntimeException)

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "glue.h"
+#include "ext/date/php_date.h"
 #include "puqkvm/cron.h"
 
 struct php_hooks {
@@ -154,6 +155,15 @@ PHP_FUNCTION(puqkvm_cron_run)
 		ro.vms.concurrency = (unsigned)zval_get_long(v);
 	if ((v = opt(options, "worker_id")) && Z_TYPE_P(v) == IS_STRING)
 		ro.vms.worker_id = ZSTR_VAL(worker = Z_STR_P(v));
+	/* the weekly schedules are local times: PHP's time zone (WHMCS's) gives the offset */
+	if ((v = opt(options, "now")))
+		ro.now = (long long)zval_get_long(v);
+	if ((v = opt(options, "utc_offset")))
+		ro.utc_offset_s = (int)zval_get_long(v);
+	else
+		ro.utc_offset_s = php_idate('Z', ro.now > 0 ? (time_t)ro.now : time(NULL), 1);
+	if ((v = opt(options, "job_budget")))
+		ro.job_budget_s = zval_get_double(v);
 	(void)task;
 	(void)worker;
 	ro.vms.cloudflare_api = INI_STR("puqkvm.cloudflare_api");

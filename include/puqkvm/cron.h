@@ -78,11 +78,33 @@ int puq_cron_process_vms(struct puq_db *db, const struct puq_cron_vm_options *op
 
 /* ---- the task registry ------------------------------------------------------------------- */
 
+struct puq_cron_run_options;
+struct puq_settings;
+
+/* What a singleton task gets (backups, snapshots, statistics). Borrowed. */
+struct puq_cron_task_ctx {
+	struct puq_db *db;
+	const struct puq_cron_hooks *hooks;
+	const struct puq_cron_run_options *opt;
+	const struct puq_settings *settings;
+	long long now;    /* the wall clock, UTC epoch seconds */
+	int utc_offset_s; /* the installation's local time minus UTC (schedules are local) */
+};
+struct puq_cron_task_stats {
+	size_t processed; /* VMs worked on */
+	size_t errors;    /* of them, failed */
+	size_t busy;      /* of them, left for a later run (busy VM, running task) */
+};
+/* A task's work; < 0 only when the task as a whole failed (the database). */
+typedef int (*puq_cron_task_fn)(const struct puq_cron_task_ctx *ctx,
+	struct puq_cron_task_stats *st, struct puq_error *err);
+
 struct puq_cron_task_def {
 	const char *name;  /* the CLI name, also the setting cron_interval_<name> */
 	const char *label;
 	bool singleton;    /* runs under the per-task lock */
 	bool available;    /* false: registered, not in this release */
+	puq_cron_task_fn run; /* NULL: processVirtualMachines */
 };
 size_t puq_cron_task_count(void);
 const struct puq_cron_task_def *puq_cron_task(size_t i);
@@ -93,6 +115,9 @@ struct puq_cron_run_options {
 	bool force;               /* ignore the intervals */
 	bool no_lock;             /* debug: run singleton tasks without their lock */
 	struct puq_cron_vm_options vms; /* processVirtualMachines */
+	long long now;            /* the schedules' wall clock (UTC epoch), 0 = the real one */
+	int utc_offset_s;         /* local time minus UTC, for the weekly schedules */
+	double job_budget_s;      /* how long the job tasks follow running tasks (0 = 30 s) */
 };
 
 struct puq_cron_report {

@@ -71,6 +71,8 @@
 	XX(EPVEPERM, 504, PROXMOX, "the Proxmox VE API token lacks a privilege")             \
 	XX(EPVENOTFOUND, 505, PROXMOX, "the VM or object does not exist on Proxmox VE")      \
 	XX(EDNS, 600, DNS, "DNS provider error")                                             \
+	/* the client area (src/client) */                                                   \
+	XX(EDENIED, 880, STATE, "access denied")                                             \
 	/* the engine itself */                                                              \
 	XX(ENOMEM, 900, INTERNAL, "out of memory")                                           \
 	XX(EINTERNAL, 901, INTERNAL, "internal error")

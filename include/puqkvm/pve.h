@@ -391,4 +391,79 @@ int puq_pve_task_error(const struct puq_pve_task *task, const char *what,
 /* The last lines of a task log ([{n,t}...]) joined with '\n' into buf. */
 int puq_pve_parse_task_log(const json_t *data, struct puq_buf *buf, struct puq_error *err);
 
+/* ---- guest jobs and the client area (src/pve/guest_extra.c) ------------------------------ */
+
+/*
+ * The node's task list, newest first: only tasks of vmid (0 = any) whose type is
+ * typefilter (NULL = any) started at or after since (epoch, 0 = any), running ones
+ * included. Finds a task whose starting call's answer was lost.
+ */
+int puq_pve_req_tasks(struct puq_pve_req *r, const char *node, long long vmid,
+	const char *typefilter, long long since);
+struct puq_pve_task_entry {
+	char upid[PUQ_PVE_UPID_MAX];
+	char type[32];
+	char id[64];
+	long long starttime;
+	bool running;
+};
+struct puq_pve_task_list {
+	struct puq_pve_task_entry *items;
+	size_t n;
+};
+int puq_pve_parse_tasks(const json_t *data, struct puq_pve_task_list *out,
+	struct puq_error *err);
+void puq_pve_task_list_free(struct puq_pve_task_list *l);
+
+/* Moves the firewall rule at pos to moveto (positions as GET .../rules numbers them). */
+int puq_pve_req_fw_rule_move(struct puq_pve_req *r, const char *node, long long vmid,
+	unsigned pos, unsigned moveto, const char *digest);
+
+/* A firewall rule as GET .../firewall/rules answers it (strings "" when absent). */
+struct puq_pve_fw_rule_entry {
+	unsigned pos;
+	char type[8], action[32], proto[16], macro[32], iface[16];
+	char source[128], dest[128], sport[64], dport[64], comment[256];
+	bool enable;
+};
+struct puq_pve_fw_rule_list {
+	struct puq_pve_fw_rule_entry *items;
+	size_t n;
+	char digest[64]; /* the firewall config's digest, "" when absent */
+};
+int puq_pve_parse_fw_rules(const json_t *data, struct puq_pve_fw_rule_list *out,
+	struct puq_error *err);
+void puq_pve_fw_rule_list_free(struct puq_pve_fw_rule_list *l);
+
+/*
+ * Sets a guest user's password through the QEMU guest agent (the agent must run in the
+ * VM). The body carries the password: the request is marked sensitive.
+ */
+int puq_pve_req_agent_set_password(struct puq_pve_req *r, const char *node, long long vmid,
+	const char *username, const char *password, struct puq_error *err);
+
+/* One sample of GET .../rrddata; `have` says which values the sample carries. */
+enum {
+	PUQ_RRD_CPU = 1 << 0,
+	PUQ_RRD_MEM = 1 << 1,
+	PUQ_RRD_NET = 1 << 2,  /* netin and netout */
+	PUQ_RRD_DISK = 1 << 3, /* diskread and diskwrite */
+};
+struct puq_pve_rrd_point {
+	long long time;       /* start of the sample's interval, epoch seconds */
+	unsigned have;
+	double cpu, maxcpu;   /* cpu: share of maxcpu cores, 0..1 */
+	double mem, maxmem;   /* bytes */
+	double netin, netout; /* bytes per second, averaged over the interval */
+	double diskread, diskwrite;
+};
+struct puq_pve_rrd {
+	struct puq_pve_rrd_point *items; /* sorted by time */
+	size_t n;
+	long long step;                  /* seconds between samples (0 with fewer than 2) */
+};
+/* Parses the samples; a sample without "time" is an error, one without values is kept. */
+int puq_pve_parse_rrd(const json_t *data, struct puq_pve_rrd *out, struct puq_error *err);
+void puq_pve_rrd_free(struct puq_pve_rrd *r);
+
 #endif

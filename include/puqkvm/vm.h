@@ -111,7 +111,10 @@ bool puq_vm_state_in_change_package(enum puq_vm_state s);
 	XX(REINSTALL, "reinstall")                                                           \
 	XX(REDEPLOY, "redeploy")                                                             \
 	XX(SET_DNS_RECORDS, "set_dns_records")                                               \
-	XX(POWER, "power")
+	XX(POWER, "power")                                                                   \
+	/* a backup restored (src/backup) re-applies the package through the change-package \
+	 * chain from cp_update_ip and ends with the "Backup restored" e-mail */             \
+	XX(RESTORE, "restore")
 
 enum puq_vm_action {
 #define PUQ_XX_ACT(id, name) PUQ_VM_ACTION_##id,
@@ -161,6 +164,14 @@ struct puq_vm_product {
 	struct puq_vm_disk_spec sys, add;
 	/* quotas (backups issue) */
 	long long backups, snapshots;
+	/* backups, snapshots and the client area (src/job, src/backup, src/snapshot,
+	 * src/client): product-wide settings, read live from the product by those rooms */
+	char backup_storage[PUQ_PVE_NAME_MAX]; /* "" = no backups */
+	char iso_storage[PUQ_PVE_NAME_MAX];    /* "" = no ISO page */
+	bool snapshot_schedule;                /* weekly schedule with FIFO rotation */
+	long long snapshot_lifetime_days;      /* 0 = snapshots stay until removed */
+	bool client_start, client_stop, client_charts, client_reinstall, client_reset_password,
+		client_revdns, client_iso, client_firewall; /* client area permissions */
 	/* e-mail templates, "" = none */
 	char email_ready[96], email_reset[96], email_restored[96], email_upgrade[96];
 };

@@ -330,6 +330,7 @@ static const char *action_title(enum puq_vm_action a)
 	case PUQ_VM_ACTION_REDEPLOY: return "Redeploy";
 	case PUQ_VM_ACTION_SET_DNS_RECORDS: return "SetDNSRecords";
 	case PUQ_VM_ACTION_POWER: return "Power";
+	case PUQ_VM_ACTION_RESTORE: return "RestoreBackup";
 	default: return "Run";
 	}
 }

@@ -11,25 +11,31 @@
  * processVirtualMachines takes no task lock: any number of workers share the VMs through
  * their leases.
  *
- * Tasks of the backups issue are registered as "not in this release": listed with their
- * intervals, run as a no-op that says so. They plug in by getting a run function here.
+ * The backup, snapshot and statistics tasks are run functions of their rooms (src/backup,
+ * src/snapshot, src/stats), called with the run's clock and the installation's UTC
+ * offset (their weekly schedules are local times).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "engine.h"
+#include "puqkvm/backup.h"
+#include "puqkvm/snapshot.h"
+#include "puqkvm/stats.h"
 
 #define TASKS "puq_proxmox_kvm_cron_tasks"
 
 static const struct puq_cron_task_def tasks[] = {
-	{"processVirtualMachines", "Process Virtual Machines", false, true},
-	{"removeOldSnapshots", "Remove Old Snapshots", true, false},
-	{"restoreBackupStatus", "Restore Backup Status", true, false},
-	{"nowBackupStatus", "Now Backup Status", true, false},
-	{"scheduleBackup", "Schedule Backup", true, false},
-	{"scheduleSnapshot", "Schedule Snapshot", true, false},
-	{"collectingStatistics", "Collecting Statistics", true, false},
+	{"processVirtualMachines", "Process Virtual Machines", false, true, NULL},
+	/* backups, snapshots, statistics: src/backup, src/snapshot, src/stats */
+	{"removeOldSnapshots", "Remove Old Snapshots", true, true, puq_snapshot_task_expire},
+	{"restoreBackupStatus", "Restore Backup Status", true, true, puq_backup_task_restore_status},
+	{"nowBackupStatus", "Now Backup Status", true, true, puq_backup_task_now_status},
+	{"scheduleBackup", "Schedule Backup", true, true, puq_backup_task_schedule},
+	{"scheduleSnapshot", "Schedule Snapshot", true, true, puq_snapshot_task_schedule},
+	{"collectingStatistics", "Collecting Statistics", true, true, puq_stats_task_collect},
 };
 
 size_t puq_cron_task_count(void)
@@ -129,8 +135,8 @@ static void token_of(char out[33])
 
 static int run_task(struct puq_db *db, const struct puq_cron_task_def *t,
 	const struct puq_cron_run_options *opt, const struct puq_cron_hooks *hooks,
-	long long interval, long long lock_timeout, struct puq_cron_report *rep,
-	struct puq_error *err)
+	const struct puq_settings *settings, long long interval, long long lock_timeout,
+	struct puq_cron_report *rep, struct puq_error *err)
 {
 	struct state st;
 	char owner[128], token[33];
@@ -164,6 +170,26 @@ static int run_task(struct puq_db *db, const struct puq_cron_task_def *t,
 		snprintf(message, sizeof(message), "not in this release");
 		status = "skipped";
 		line(hooks, "[%s] Not in this release: nothing to do", t->name);
+	} else if (t->run) {
+		struct puq_cron_task_ctx ctx = {.db = db, .hooks = hooks, .opt = opt,
+			.settings = settings, .now = opt->now > 0 ? opt->now : (long long)time(NULL),
+			.utc_offset_s = opt->utc_offset_s};
+		struct puq_cron_task_stats st = {0};
+		struct puq_error terr;
+		puq_error_clear(&terr);
+		if (t->run(&ctx, &st, &terr) < 0) {
+			status = "error";
+			snprintf(message, sizeof(message), "%s", terr.text);
+			line(hooks, "[%s] Failed: %s", t->name, terr.text);
+			errors++;
+		}
+		processed += st.processed;
+		errors += st.errors;
+		if (!message[0])
+			snprintf(message, sizeof(message), "processed: %zu, errors: %zu, later: %zu",
+				st.processed, st.errors, st.busy);
+		if (st.errors && strcmp(status, "ok") == 0)
+			status = "error";
 	} else {
 		struct puq_cron_vm_stats stats;
 		struct puq_error terr;
@@ -237,7 +263,7 @@ int puq_cron_run(struct puq_db *db, const struct puq_cron_run_options *opt,
 			if (!opt->force && st.since_s >= 0 && st.since_s < interval * 60 - 5)
 				continue;
 		}
-		rc = run_task(db, t, opt, hooks, interval, lock_timeout, report, err);
+		rc = run_task(db, t, opt, hooks, &s, interval, lock_timeout, report, err);
 	}
 	line(hooks, "PUQ Proxmox KVM Cron End");
 	puq_settings_free(&s);

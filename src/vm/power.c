@@ -91,6 +91,8 @@ int puq_vm_step_check_running(struct puq_vm_step *s)
 	const struct puq_vm_product *p = &s->vm->product;
 	bool change = s->vm->state == PUQ_VM_CP_START;
 	const char *email = change ? p->email_upgrade : p->email_ready;
+	if (change && s->vm->action == PUQ_VM_ACTION_RESTORE)
+		email = p->email_restored; /* the chain re-applied the package after a restore */
 	struct puq_pve_status st;
 	if (s->vm->suspended) {
 		vm_next(s, PUQ_VM_READY, "ready; the service is suspended, so the VM stays stopped");

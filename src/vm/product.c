@@ -99,6 +99,25 @@ static const struct puq_vm_setting_def defs[] = {
 		"IPSet ipfilter-net0 with the VM's addresses (helps with DROP/DROP policies)."),
 	INT_DEF("backups", X, 0, 0, 1000, "Backups", "Default quota; 0 = disabled."),
 	INT_DEF("snapshots", X, 0, 0, 1000, "Snapshots", "Default quota; 0 = disabled."),
+	/* backups, snapshots and the client area (src/job, src/backup, src/snapshot, src/client) */
+	TEXT_DEF("backup_storage", X, "", NULL, "Backups storage",
+		"A storage with content \"backup\" that every node reaches (shared, or the same "
+		"name everywhere); empty = no backups. Its own pruning must not fight the quota."),
+	TEXT_DEF("iso_storage", X, "", NULL, "ISOs storage",
+		"A storage with content \"iso\" the client may mount images from; empty = no ISO page."),
+	BOOL_DEF("snapshot_schedule", X, false, "Snapshot schedule mode",
+		"On: clients set a weekly schedule, the oldest snapshot makes room (FIFO) and the "
+		"lifetime is off."),
+	INT_DEF("snapshot_lifetime", X, 0, 0, 10, "Snapshot lifetime (days)",
+		"0 = snapshots stay until removed; 1-10: Remove Old Snapshots deletes older ones."),
+	BOOL_DEF("client_start", X, true, "Client: Start", NULL),
+	BOOL_DEF("client_stop", X, true, "Client: Stop and reboot", NULL),
+	BOOL_DEF("client_charts", X, true, "Client: Charts", NULL),
+	BOOL_DEF("client_reinstall", X, true, "Client: Reinstall", NULL),
+	BOOL_DEF("client_reset_password", X, true, "Client: Reset password", NULL),
+	BOOL_DEF("client_revdns", X, true, "Client: Reverse DNS", NULL),
+	BOOL_DEF("client_iso", X, true, "Client: ISO mount", NULL),
+	BOOL_DEF("client_firewall", X, true, "Client: Firewall", NULL),
 	TEXT_DEF("email_vm_ready", X, "puqProxmoxKVM VM is ready", NULL,
 		"E-mail: VM is ready", "Template name; \"none\" = no e-mail."),
 	TEXT_DEF("email_reset_password", X, "puqProxmoxKVM Reset password", NULL,
@@ -564,6 +583,18 @@ int puq_vm_product_resolve(const char *const slots[PUQ_VM_SLOTS],
 	p.add.iops_wr = ints[idx("additional_disk_iops_wr")];
 	p.backups = ints[idx("backups")];
 	p.snapshots = ints[idx("snapshots")];
+	copy(p.backup_storage, sizeof(p.backup_storage), raw.v[idx("backup_storage")]);
+	copy(p.iso_storage, sizeof(p.iso_storage), raw.v[idx("iso_storage")]);
+	p.snapshot_schedule = bools[idx("snapshot_schedule")];
+	p.snapshot_lifetime_days = ints[idx("snapshot_lifetime")];
+	p.client_start = bools[idx("client_start")];
+	p.client_stop = bools[idx("client_stop")];
+	p.client_charts = bools[idx("client_charts")];
+	p.client_reinstall = bools[idx("client_reinstall")];
+	p.client_reset_password = bools[idx("client_reset_password")];
+	p.client_revdns = bools[idx("client_revdns")];
+	p.client_iso = bools[idx("client_iso")];
+	p.client_firewall = bools[idx("client_firewall")];
 	static const char *const emails[] = {"email_vm_ready", "email_reset_password",
 		"email_backup_restored", "email_upgrade"};
 	char *email_dst[] = {p.email_ready, p.email_reset, p.email_restored, p.email_upgrade};
@@ -611,6 +642,14 @@ static const struct {
 	F("add_mbps_rd", J_DBL, add.mbps_rd), F("add_mbps_wr", J_DBL, add.mbps_wr),
 	F("add_iops_rd", J_LL, add.iops_rd), F("add_iops_wr", J_LL, add.iops_wr),
 	F("backups", J_LL, backups), F("snapshots", J_LL, snapshots),
+	F("backup_storage", J_STR, backup_storage), F("iso_storage", J_STR, iso_storage),
+	F("snapshot_schedule", J_BOOL, snapshot_schedule),
+	F("snapshot_lifetime_days", J_LL, snapshot_lifetime_days),
+	F("client_start", J_BOOL, client_start), F("client_stop", J_BOOL, client_stop),
+	F("client_charts", J_BOOL, client_charts), F("client_reinstall", J_BOOL, client_reinstall),
+	F("client_reset_password", J_BOOL, client_reset_password),
+	F("client_revdns", J_BOOL, client_revdns), F("client_iso", J_BOOL, client_iso),
+	F("client_firewall", J_BOOL, client_firewall),
 	F("email_ready", J_STR, email_ready), F("email_reset", J_STR, email_reset),
 	F("email_restored", J_STR, email_restored), F("email_upgrade", J_STR, email_upgrade),
 };

@@ -179,7 +179,8 @@ const handlers = {
 		checkDigest(ctx, vm.firewall);
 		const rule = { enable: 0 };
 		for (const k of RULE_KEYS) if (ctx.p[k] !== undefined) rule[k] = ctx.p[k];
-		vm.firewall.rules.splice(Math.min(ctx.p.pos ?? 0, vm.firewall.rules.length), 0, rule);
+		// pve-firewall create_rule unshifts: "pos" is accepted by the schema and ignored
+		vm.firewall.rules.unshift(rule);
 		return null;
 	},
 	'GET /nodes/{node}/qemu/{vmid}/firewall/rules/{pos}': (ctx) => {
@@ -195,8 +196,16 @@ const handlers = {
 		const r = rules[ctx.p.pos];
 		if (!r) fail(500, `no rule at position ${ctx.p.pos}`);
 		if (ctx.p.moveto !== undefined) {
-			rules.splice(ctx.p.pos, 1);
-			rules.splice(Math.min(ctx.p.moveto, rules.length), 0, r);
+			// pve-firewall update_rule: the rule goes before the one that was at index
+			// moveto (counted with the rule still in place), or last past the end
+			const moved = [];
+			rules.forEach((x, i) => {
+				if (i === ctx.p.pos) return;
+				if (i === ctx.p.moveto) moved.push(r);
+				moved.push(x);
+			});
+			if (ctx.p.moveto >= rules.length) moved.push(r);
+			if (ctx.p.moveto !== ctx.p.pos) vm.firewall.rules = moved;
 			return null;
 		}
 		for (const k of (ctx.p.delete || '').split(/[,;\s]+/).filter(Boolean)) delete r[k];
