@@ -21,7 +21,7 @@ $row = fn () => $pdo->query("SELECT vm_id, vm_status, vm_net0_mac, vm_rev_dns, v
 
 $rec = puqkvm_vmadmin_record(1);
 $cols = array_column($rec['columns'], null, 'name');
-echo "columns: ", count($cols), " editable: ", implode(',', array_keys(array_filter($cols, fn ($c) => $c['editable']))), "\n";
+echo "every column (read-only ones too): ", var_export(isset($cols['service_id'], $cols['lease_token'], $cols['list_client'], $cols['product']), true), " editable: ", implode(',', array_keys(array_filter($cols, fn ($c) => $c['editable']))), "\n";
 echo "vm_status: ", json_encode($cols['vm_status']), "\n";
 echo "lease_token: ", json_encode($cols['lease_token']), "\n";
 echo "missing: ", vm_errors(fn () => puqkvm_vmadmin_record(9)), "\n";
@@ -48,7 +48,7 @@ foreach (vm_activity($pdo) as $line) {
 }
 ?>
 --EXPECT--
-columns: 49 editable: vm_id,vm_name,vm_status,vm_net0_mac,vm_rev_dns,vm_snapshots,vm_backups,vm_backup_now_utid,vm_backup_restore_utid,vm_backup_schedule,vm_last_action_log,vm_snapshot_schedule,vm_snapshot_last,node,fqdn
+every column (read-only ones too): true editable: vm_id,vm_name,vm_status,vm_net0_mac,vm_rev_dns,vm_snapshots,vm_backups,vm_backup_now_utid,vm_backup_restore_utid,vm_backup_schedule,vm_last_action_log,vm_snapshot_schedule,vm_snapshot_last,node,fqdn
 vm_status: {"name":"vm_status","value":"error_terminate","editable":true,"kind":"status","help":"State-machine cursor: one of the statuses the engine knows."}
 lease_token: {"name":"lease_token","value":"tok","editable":false,"kind":"readonly","help":""}
 missing: PuqKvm\NotFoundException: service 9 has no VM record

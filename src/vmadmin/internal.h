@@ -11,9 +11,9 @@
 
 #define VMLIST_ALLOC_TABLE "puq_proxmox_kvm_ip_allocations"
 
-/* The VM row with its WHMCS service, client, product and server (by primary keys). */
-#define VMLIST_FROM                                                                      \
-	" FROM " PUQ_VM_TABLE " v LEFT JOIN tblhosting h ON h.id = v.service_id"            \
+/* The VM row's (v) WHMCS service, client, product and server, by primary keys. */
+#define VMLIST_JOINS                                                                     \
+	" LEFT JOIN tblhosting h ON h.id = v.service_id"                                     \
 	" LEFT JOIN tblclients c ON c.id = h.userid"                                         \
 	" LEFT JOIN tblproducts p ON p.id = h.packageid"                                     \
 	" LEFT JOIN tblservers s ON s.id = h.server"

@@ -429,10 +429,19 @@ int puq_vmlist_page(struct puq_db *db, const struct puq_vmlist_query *q, json_t 
 	if (!s)
 		return puq_error_set(err, PUQ_ENOMEM, NULL);
 	puq_buf_init(&s->sql);
+	/*
+	 * Both filters on the default sort: only list_status_vm yields rows already in id
+	 * order. Left a choice, the optimizer may intersect the two single-column indexes
+	 * (when its statistics are being recomputed after a bulk change) and then sort
+	 * every match - 150 ms instead of 0.5 ms at 100,000 services.
+	 */
+	bool both = q->service_status && *q->service_status && q->vm_status && *q->vm_status;
+	const char *hint = both && q->sort == PUQ_VMLIST_SORT_ID && !*term
+		? " IGNORE INDEX (list_status, vm_status)" : "";
 	puq_buf_printf(&s->sql, "SELECT v.service_id, h.userid, " VMLIST_LIVE_CLIENT ", h.packageid, "
 		VMLIST_LIVE_PRODUCT ", h.server, " VMLIST_LIVE_SERVER ", v.vm_id, v.vm_name, v.vm_status, "
 		VMLIST_LIVE_STATUS ", v.action, v.needs_attention, v.vm_rev_dns, " VMLIST_STALE ", %s,"
-		" h.id IS NULL" VMLIST_FROM, col);
+		" h.id IS NULL FROM " PUQ_VM_TABLE " v%s" VMLIST_JOINS, col, hint);
 	conditions(q, term, s);
 	if (cur.set) {
 		if (q->sort == PUQ_VMLIST_SORT_ID) {

@@ -35,12 +35,8 @@ int puq_vmlist_sync(struct puq_db *db, enum puq_vmlist_scope scope, long long id
 		id = 0;
 	/* the statement texts are fixed per scope, so each is prepared once and cached */
 	char sql[4096];
-	int len = snprintf(sql, sizeof(sql), "UPDATE " PUQ_VM_TABLE " v"
-		" LEFT JOIN tblhosting h ON h.id = v.service_id"
-		" LEFT JOIN tblclients c ON c.id = h.userid"
-		" LEFT JOIN tblproducts p ON p.id = h.packageid"
-		" LEFT JOIN tblservers s ON s.id = h.server" VMLIST_SET "%s" VMLIST_STALE,
-		where[scope]);
+	int len = snprintf(sql, sizeof(sql), "UPDATE " PUQ_VM_TABLE " v" VMLIST_JOINS VMLIST_SET "%s"
+		VMLIST_STALE, where[scope]);
 	if (len < 0 || (size_t)len >= sizeof(sql))
 		return puq_error_set(err, PUQ_EINTERNAL, "list sync statement too long");
 	unsigned long long n = 0;
