@@ -126,6 +126,47 @@ void cron_vm_line(struct cron_engine *e, struct cron_vm *v, const char *fmt, ...
 /* Forgets the run's steps after the first n (a rolled back or retried transaction). */
 void cron_run_trim(struct puq_vm_run *run, size_t n);
 
+/* ---- transfer.c ---- */
+void cron_ev_clear(struct cron_vm *v);
+/* The next call of the step gets EV_START (after a wait, a phase, a new step). */
+void cron_ev_start(struct cron_vm *v);
+/* The answer for the step; data is stolen. */
+void cron_ev_result(struct cron_vm *v, enum puq_vm_event_kind kind, int rc,
+	const struct puq_error *err, json_t *data);
+void cron_ev_error(struct cron_vm *v, enum puq_vm_event_kind kind, int code, const char *text);
+/* Forgets the VM's cached config (something wrote, or may have). */
+void cron_cfg_forget(struct cron_vm *v);
+/* Sends r for v (sh: as the shared read sh); answers arrive on v or sh's waiters. */
+int cron_submit(struct cron_engine *e, struct cron_vm *v, struct cron_shared *sh,
+	const struct puq_pve_req *r, struct puq_error *err);
+/* A read several VMs may share: answered from the cache, joined to one in flight, or sent. */
+int cron_shared_read(struct cron_engine *e, struct cron_vm *v, const struct puq_pve_req *r,
+	struct puq_error *err);
+/* Frees shared reads older than their lifetime (all: every finished one). */
+void cron_shared_prune(struct cron_engine *e, bool all);
+
+/* ---- engine.c: runs ---- */
+void cron_vm_dispose(struct cron_vm *v);
+/* The VM was taken away (reset, terminate, another worker): writes nothing more. */
+void cron_drop(struct cron_engine *e, struct cron_vm *v);
+/* Ends the run: writes the progress, releases the lease, closes the run log. */
+void cron_end_run(struct cron_engine *e, struct cron_vm *v, const char *result,
+	const char *message);
+/* Queues a step's row of the run log (written with the next flush). */
+void cron_log_step(struct cron_engine *e, struct cron_vm *v, const char *label,
+	const char *to, const char *result, const char *message);
+/* Writes the VM's progress; false when the VM was dropped or disposed meanwhile. */
+bool cron_flush_vm(struct cron_engine *e, struct cron_vm *v);
+void cron_new_step(struct cron_vm *v);
+/* Loads the row again (a change of package queued during the run starts now). */
+void cron_reload(struct cron_engine *e, struct cron_vm *v);
+
+/* ---- step.c ---- */
+/* Steps a ready VM until it has to wait. */
+void cron_drive(struct cron_engine *e, struct cron_vm *v, bool stopping);
+/* A sleeping VM's time has come: poll its task, or step it again. */
+void cron_wake(struct cron_engine *e, struct cron_vm *v, bool stopping);
+
 /* ---- lease.c ---- */
 /* Claims up to max due VMs; their ids and tokens go to ids[] / tokens[]. */
 int cron_claim(struct cron_engine *e, size_t max, long long *ids, char (*tokens)[33],
