@@ -23,6 +23,7 @@ spl_autoload_register(static function (string $class): void {
         'WhmcsHarness\\' => __DIR__ . '/lib/',
         'WHMCS\\Database\\' => __DIR__ . '/lib/',
         'WHMCS\\Config\\' => __DIR__ . '/lib/Config/',
+        'WHMCS\\UsageBilling\\' => __DIR__ . '/lib/UsageBilling/',
     ];
     foreach ($map as $prefix => $dir) {
         if (strncmp($class, $prefix, strlen($prefix)) === 0) {

@@ -177,6 +177,29 @@ const handlers = {
 			onError: null });
 	},
 
+	// the node's tasks, newest first: running ones with source=active|all, finished ones
+	// with archive|all; tasks of other users only with Sys.Audit on the node
+	'GET /nodes/{node}/tasks': (ctx) => {
+		node(ctx);
+		const c = ctx.cluster;
+		const p = ctx.p;
+		const source = p.source || 'archive';
+		const audit = !c.check(ctx.who, ['perm', '/nodes/{node}', ['Sys.Audit']], { node: p.node });
+		const list = [...c.tasks.values()].filter((t) => t.node === p.node
+			&& (source === 'all' || (source === 'active') === (t.status === 'running'))
+			&& (p.vmid === undefined || t.id === String(p.vmid))
+			&& (!p.typefilter || t.type === p.typefilter)
+			&& (p.since === undefined || t.starttime >= p.since)
+			&& (p.until === undefined || t.starttime <= p.until)
+			&& (audit || t.user === ctx.user))
+			.sort((a, b) => b.starttime - a.starttime || b.pid - a.pid);
+		const start = p.start || 0;
+		ctx.total = list.length;
+		return list.slice(start, start + (p.limit ?? 50)).map((t) => ({ upid: t.upid, node: t.node, pid: t.pid,
+			pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user,
+			...(t.status === 'stopped' ? { status: t.exitstatus, endtime: Math.floor(t.endsAt / 1000) } : {}) }));
+	},
+
 	'GET /nodes/{node}/tasks/{upid}/status': (ctx) => {
 		const c = ctx.cluster;
 		const t = c.tasks.get(ctx.p.upid);

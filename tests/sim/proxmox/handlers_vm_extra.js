@@ -157,6 +157,18 @@ const handlers = {
 		return out;
 	},
 
+	// ---- guest agent ----
+	// the agent answers only inside a running VM whose config enables it; the password a
+	// user got is kept for tests (GET /__sim/vm shows it)
+	'POST /nodes/{node}/qemu/{vmid}/agent/set-user-password': (ctx) => {
+		const vm = vmOf(ctx);
+		const agent = String(vm.config.agent || '0');
+		if (!(agent === '1' || /(^|,)enabled=1/.test(agent))) fail(500, 'No QEMU guest agent configured');
+		if (vm.status !== 'running') fail(500, `VM ${vm.vmid} is not running`);
+		(vm.guestPasswords ||= {})[ctx.p.username] = ctx.p.password;
+		return { result: {} };
+	},
+
 	// ---- firewall ----
 	'GET /nodes/{node}/qemu/{vmid}/firewall/options': (ctx) => {
 		const vm = vmOf(ctx);

@@ -141,6 +141,7 @@ class ProxmoxSim {
 		this.cluster.settle();
 		const v = this.cluster.vms.get(vmid);
 		return v ? { vmid: v.vmid, node: v.node, status: v.status, config: v.config, snapshots: [...v.snapshots.keys()],
+			guestPasswords: v.guestPasswords || {},
 			firewall: { options: v.firewall.options, ipsets: Object.fromEntries([...v.firewall.ipsets].map(([n, st]) => [n, [...st.entries.keys()]])),
 				rules: v.firewall.rules } } : null;
 	}

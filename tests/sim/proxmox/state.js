@@ -39,6 +39,7 @@ const DEFAULT_KNOBS = {
 	taskFailRate: 0,       // share of tasks ending with an error exitstatus
 	cloneCap: 4,           // clones running at once per target storage before cfs-lock fails
 	authFailDelayMs: 3000, // pveproxy delays a 401 by about 3 s
+	clockOffsetMs: 0,      // added to the cluster's clock: tests move time on (RRD, tasks)
 };
 
 const hex8 = (n) => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -83,7 +84,8 @@ const ALL_PRIVS = ['Sys.Audit', 'Sys.Modify', 'Sys.Console', 'Sys.PowerMgmt', 'D
 	'VM.Allocate', 'VM.Clone', 'VM.Config.CDROM', 'VM.Config.CPU', 'VM.Config.Cloudinit',
 	'VM.Config.Disk', 'VM.Config.HWType', 'VM.Config.Memory', 'VM.Config.Network',
 	'VM.Config.Options', 'VM.Console', 'VM.Migrate', 'VM.PowerMgmt', 'VM.Snapshot',
-	'VM.Snapshot.Rollback', 'VM.Backup', 'SDN.Use', 'SDN.Audit', 'Pool.Audit', 'Pool.Allocate'];
+	'VM.Snapshot.Rollback', 'VM.Backup', 'SDN.Use', 'SDN.Audit', 'Pool.Audit', 'Pool.Allocate',
+	'VM.Monitor', 'VM.GuestAgent.Unrestricted'];
 
 class Cluster {
 	constructor(options = {}) {
@@ -111,7 +113,7 @@ class Cluster {
 	}
 
 	now() {
-		return this.clock();
+		return this.clock() + (Number(this.knobs.clockOffsetMs) || 0);
 	}
 
 	// ---- storage ----

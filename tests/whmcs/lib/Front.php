@@ -14,9 +14,10 @@
  *   /assets/harness.css                  the admin chrome's look
  *   /modules/…                           static files of the modules (css, js, images)
  *
+ *   /login.php, /logout.php, /clientarea.php   the client area (ClientArea)
+ *
  * <admin> is configuration.php's $customadminpath. Every other path is a 404. Every
- * request first loads the hooks of the active addons, as WHMCS does. Client-area pages
- * are added as further entries of ROUTES, next to the admin ones.
+ * request first loads the hooks of the active addons, as WHMCS does.
  */
 
 namespace WhmcsHarness;
@@ -45,6 +46,13 @@ final class Front
         'clientsservices.php' => 'servicePage',
     ];
 
+    /** Client-area scripts => ClientArea handler (see ClientArea). */
+    private const CLIENT_ROUTES = [
+        '/login.php' => 'login',
+        '/logout.php' => 'logout',
+        '/clientarea.php' => 'clientArea',
+    ];
+
     public static function serve(): void
     {
         $path = (string) parse_url((string) ($_SERVER['REQUEST_URI'] ?? '/'), PHP_URL_PATH);
@@ -67,6 +75,13 @@ final class Front
         }
         if (preg_match('#^/modules/(.+)$#', $path, $m)) {
             self::sendFile(ROOTDIR . '/modules', $m[1]);
+            return;
+        }
+        if (isset(self::CLIENT_ROUTES[$path])) {
+            $handler = self::CLIENT_ROUTES[$path];
+            AddonModules::loadHooks();
+            ClientSession::start();
+            ClientArea::$handler();
             return;
         }
         $admin = '/' . Environment::adminPath() . '/';

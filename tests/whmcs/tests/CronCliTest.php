@@ -24,7 +24,7 @@ final class CronCliTest extends ProvisioningTestCase
         [$code, $out] = $this->cron(['--list']);
         $this->assertSame(0, $code);
         $this->assertMatchesRegularExpression('/^processVirtualMachines\s+1m\s+yes\s+never/m', $out);
-        $this->assertMatchesRegularExpression('/^scheduleBackup\s+5m.*not in this release/m', $out);
+        $this->assertMatchesRegularExpression('/^scheduleBackup\s+5m\s+yes\s+never\s+never\s*$/m', $out);
 
         [$code, , $err] = $this->cron(['--bogus']);
         $this->assertSame(2, $code);
@@ -49,7 +49,7 @@ final class CronCliTest extends ProvisioningTestCase
         [$code, $out] = $this->cron([]);
         $this->assertSame(0, $code, $out);
         $this->assertStringContainsString('[processVirtualMachines] Running (interval: 1m, last: never)', $out);
-        $this->assertStringContainsString('[removeOldSnapshots] Not in this release', $out);
+        $this->assertStringContainsString('[removeOldSnapshots] Done', $out);
         // within the intervals nothing is due
         [$code, $out] = $this->cron([]);
         $this->assertStringNotContainsString('Running', $out);
@@ -78,7 +78,20 @@ final class CronCliTest extends ProvisioningTestCase
         $this->assertSame('creation', $this->status($id));
         $tasks = array_column(puqkvm_cron_tasks(), null, 'name');
         $this->assertSame(0, $tasks['processVirtualMachines']['interval']);
-        $this->assertSame('skipped', $tasks['scheduleBackup']['last_status']);
+        $this->assertSame('ok', $tasks['scheduleBackup']['last_status']);
+    }
+
+    public function testSettingsCronShowsLastRunAndStatus(): void
+    {
+        [$code] = $this->cron(['--task=processVirtualMachines']);
+        $this->assertSame(0, $code);
+        $this->loginAdmin();
+        $request = $this->request('GET', ['action' => 'settings_cron']);
+        $html = $this->render($request, $this->handle($request));
+        $this->assertMatchesRegularExpression('#data-setting="cron_interval_processVirtualMachines">.*?'
+            . '<td data-last-run>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>\s*<td data-status>ok#s', $html);
+        $this->assertMatchesRegularExpression('#data-setting="cron_interval_scheduleBackup">.*?'
+            . '<td data-last-run>never</td>#s', $html);
     }
 
     public function testWhmcsHookRunsTheEngineInAChildProcess(): void

@@ -11,7 +11,9 @@
  * the engine's table, with live lists of nodes, templates and storages), the
  * provisioning functions (CreateAccount, Suspend, Unsuspend, Terminate, ChangePackage:
  * they queue work and return at once), the buttons Start, Stop, Reinstall, Redeploy
- * and Set DNS records, and the admin service tab (AdminServicesTabFields and its Save).
+ * and Set DNS records, the admin service tab (AdminServicesTabFields and its Save), the
+ * client area (ClientArea, its AJAX endpoint ClientApi) and the usage-billing metric
+ * provider (MetricProvider).
  */
 
 if (!defined('WHMCS')) {
@@ -22,7 +24,10 @@ require_once __DIR__ . '/lib/autoload.php';
 // the addon's classes (database connection, cron paths): the two modules ship together
 require_once dirname(__DIR__, 2) . '/addons/puq_proxmox_kvm/lib/autoload.php';
 
+use WHMCS\Module\Server\PuqProxmoxKVM\ClientApi;
+use WHMCS\Module\Server\PuqProxmoxKVM\ClientArea;
 use WHMCS\Module\Server\PuqProxmoxKVM\ConnectionTest;
+use WHMCS\Module\Server\PuqProxmoxKVM\MetricsProvider;
 use WHMCS\Module\Server\PuqProxmoxKVM\ModuleCall;
 use WHMCS\Module\Server\PuqProxmoxKVM\ProductSettings;
 use WHMCS\Module\Server\PuqProxmoxKVM\Provisioning;
@@ -168,4 +173,41 @@ function puqProxmoxKVM_AdminServicesTabFields(array $params)
 function puqProxmoxKVM_AdminServicesTabFieldsSave(array $params)
 {
     ServiceTab::save($params);
+}
+
+/*
+ * The client area (lib/ClientArea.php): a page whose panels - overview, reverse DNS,
+ * backups, snapshots, reinstall, password, charts, ISO, firewall - load by AJAX from
+ * ClientApi. Permissions are checked on the server for every request.
+ */
+function puqProxmoxKVM_ClientArea(array $params)
+{
+    try {
+        return ClientArea::page($params);
+    } catch (\Throwable $e) {
+        logModuleCall(ModuleCall::MODULE, 'ClientArea', ['serviceid' => $params['serviceid'] ?? 0],
+            $e->getMessage(), '', []);
+        return ['templatefile' => 'templates/clientarea', 'vars' => [
+            'puq_problem' => 'The virtual machine panel is not available right now. Please contact support.']];
+    }
+}
+
+/** The functions a client may reach through clientarea.php?...&modop=custom&a=<name>. */
+function puqProxmoxKVM_ClientAreaAllowedFunctions()
+{
+    return ['ClientApi'];
+}
+
+/** The client area's AJAX endpoint (lib/ClientApi.php): answers JSON and ends the request. */
+function puqProxmoxKVM_ClientApi(array $params)
+{
+    $request = array_merge($_GET, $_POST);
+    ClientApi::respond(ClientApi::handle($params, $request, (int) ($_SESSION['uid'] ?? 0),
+        (string) ($_SERVER['REQUEST_METHOD'] ?? 'GET')));
+}
+
+/** WHMCS usage billing: "Bandwidth Usage In (GB)" and "Out (GB)" (lib/MetricsProvider.php). */
+function puqProxmoxKVM_MetricProvider(array $params)
+{
+    return new MetricsProvider($params);
 }
