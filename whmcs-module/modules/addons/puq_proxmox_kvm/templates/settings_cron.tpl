@@ -1,5 +1,6 @@
 {* Settings > Cron: the mode with the crontab line of standalone mode, then the task
- * intervals as a table (the "Cron Tasks" section of the engine's definitions). *}
+ * intervals as a table (the "Cron Tasks" section of the engine's definitions) with each
+ * task's last run and status. *}
 {extends file="layout.tpl"}
 {block name="content"}
     <form method="post" action="{$form_action|escape}" class="form-horizontal puqkvm-settings" id="puqkvm-settings-cron"
@@ -11,7 +12,7 @@
                 <div class="panel panel-default" data-section="{$section.title|escape}">
                     <div class="panel-heading"><h3 class="panel-title">{$section.title|escape}</h3></div>
                     <table class="table table-striped puqkvm-tasks">
-                        <thead><tr><th>Task</th><th>Interval</th><th>Description</th></tr></thead>
+                        <thead><tr><th>Task</th><th>Interval</th><th>Last run</th><th>Status</th><th>Description</th></tr></thead>
                         <tbody>
                         {foreach $section.fields as $field}
                             <tr class="{if $field.error}has-error{/if}" data-setting="{$field.name|escape}">
@@ -22,6 +23,9 @@
                                            data-setting-input="{$field.name|escape}"> {$field.unit|escape}
                                     {if $field.error}<span class="help-block puqkvm-field-error">{$field.error|escape}</span>{/if}
                                 </td>
+                                {assign var=state value=$task_state[$field.name]|default:null}
+                                <td data-last-run>{if $state && $state.last_run_at}{$state.last_run_at|escape}{else}never{/if}</td>
+                                <td data-status>{if $state}{if $state.locked_by}running ({$state.locked_by|escape}){else}{$state.last_status|escape}{/if}{if $state.last_message} <span class="text-muted">&middot; {$state.last_message|escape}</span>{/if}{/if}</td>
                                 <td class="text-muted">{$field.help|escape}</td>
                             </tr>
                         {/foreach}

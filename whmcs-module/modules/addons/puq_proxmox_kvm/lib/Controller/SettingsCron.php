@@ -2,7 +2,8 @@
 
 /*
  * Settings > Cron: the mode (WHMCS hook or system crontab), the crontab line to install
- * for standalone mode, the lock timeout and every task's interval.
+ * for standalone mode, the lock timeout and every task's interval with its last run and
+ * status (puqkvm_cron_tasks()).
  */
 
 namespace WHMCS\Module\Addon\PuqProxmoxKvm\Controller;
@@ -28,9 +29,14 @@ final class SettingsCron extends SettingsPage
 
     protected function extraVars(array $values): array
     {
+        $state = [];
+        foreach (puqkvm_cron_tasks() as $task) {
+            $state['cron_interval_' . $task['name']] = $task;
+        }
         return [
             'crontab' => CronLine::build((string) ($values['cron_php_binary'] ?? '')),
             'cron_mode' => (string) ($values['cron_mode'] ?? ''),
+            'task_state' => $state,
         ];
     }
 }
