@@ -42,8 +42,6 @@ final class VmListHooks
         'DailyCronJob' => ['all', ''],
     ];
 
-    private static ?bool $usable = null;
-
     public static function register(): void
     {
         foreach (self::TABLE as $hookPoint => [$scope, $path]) {
@@ -82,11 +80,9 @@ final class VmListHooks
         return is_numeric($value) ? (int) $value : 0;
     }
 
+    /** Checked on every call (hooks are rare): the schema may be upgraded in between. */
     private static function usable(): bool
     {
-        if (self::$usable === null) {
-            self::$usable = Guard::full()->ok();
-        }
-        return self::$usable;
+        return Guard::full()->ok();
     }
 }
