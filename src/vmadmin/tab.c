@@ -270,7 +270,7 @@ static json_t *network_of(const struct puq_vm *vm, const json_t *config)
 {
 	json_t *list = json_array();
 	for (int i = 0; list && config && i < 32; i++) {
-		char key[8], tmp[64];
+		char key[16], tmp[64];
 		snprintf(key, sizeof(key), "net%d", i);
 		const char *v = puq_pve_config_value(config, key, tmp, sizeof(tmp));
 		struct puq_pve_net net;
