@@ -79,8 +79,28 @@
 			box.appendChild(list);
 		}
 	}
-	function hideAlert() { q('#puqkvm-alert').className = 'alert puqkvm-alert hidden'; }
-	function failed(err) { show(err && err.error === 'Access Denied' ? 'danger' : 'warning', (err && err.error) || 'Something went wrong.', err && err.fields); }
+	function hideAlert() {
+		q('#puqkvm-alert').className = 'alert puqkvm-alert hidden';
+		qa('.puqkvm-invalid').forEach(function (e) { e.classList.remove('puqkvm-invalid'); });
+	}
+
+	/* The input a field error names, on the page shown: "rule.dport" -> [name=dport],
+	 * "rdns.<address>" -> the address's input, "note" -> [name=note]. */
+	function inputOf(field) {
+		var page = q('.puqkvm-page[data-view="' + state.page + '"]');
+		if (!page) return null;
+		if (field.indexOf('rdns.') === 0) return q('input[data-ip="' + CSS.escape(field.slice(5)) + '"]', page);
+		var name = field.indexOf('rule.') === 0 ? field.slice(5) : field;
+		return q('[name="' + CSS.escape(name) + '"]', page);
+	}
+
+	function failed(err) {
+		show(err && err.error === 'Access Denied' ? 'danger' : 'warning', (err && err.error) || 'Something went wrong.', err && err.fields);
+		Object.keys((err && err.fields) || {}).forEach(function (f) {
+			var input = inputOf(f);
+			if (input) input.classList.add('puqkvm-invalid');
+		});
+	}
 
 	/* ---- permissions and busy state ---- */
 
@@ -92,6 +112,10 @@
 		});
 		qa('button[data-perm]').forEach(function (b) {
 			var off = !allowed(b.getAttribute('data-perm')) || (state.busy && b.getAttribute('data-perm') !== 'snapshot_schedule' && b.id !== 'puq-backup-schedule-save');
+			/* a power button that would change nothing */
+			var action = b.getAttribute('data-action');
+			if (action === 'start' && state.power === 'running') off = true;
+			if ((action === 'stop' || action === 'reboot') && state.power === 'stopped') off = true;
 			b.disabled = off;
 			b.classList.toggle('puqkvm-dimmed', !allowed(b.getAttribute('data-perm')));
 		});
@@ -126,7 +150,8 @@
 			if (wasRunning && !job.running) {
 				state.busy = false;
 				applyPerms();
-				open(state.page, true);
+				// pages showing what jobs change are refreshed; forms being typed in are not
+				if (['overview', 'backups', 'snapshots'].indexOf(state.page) >= 0) open(state.page, true);
 			}
 		}, function () {});
 	}
@@ -138,6 +163,7 @@
 		var text = vm.found ? (vm.status || 'unknown') : (local === 'ready' ? 'unknown' : local);
 		s.textContent = text + (vm.lock ? ' (' + vm.lock + ')' : '');
 		s.className = 'puqkvm-status label ' + (text === 'running' ? 'label-success' : text === 'stopped' ? 'label-danger' : 'label-default');
+		state.power = text;
 	}
 
 	function fill(tbody, rows) {
@@ -155,6 +181,7 @@
 			renderJob(d.job);
 			var vm = d.vm;
 			statusLabel(vm, d.local_status);
+			applyPerms();
 			q('#puq-uptime').textContent = vm.uptime ? 'up ' + vm.uptime_text : '';
 			var err = q('#puq-pve-error');
 			err.textContent = d.pve_error ? 'Something went wrong: ' + d.pve_error : '';
