@@ -8,6 +8,11 @@
  * WHMCS calls <module>_AdminServicesTabFieldsSave($params) with the post in $_POST, and
  * redirects back to the page. The module's HTML is placed as it is (it is HTML by
  * contract); the service's own fields are shown read-only.
+ *
+ * The Module Commands buttons post to the same page with modop (create, suspend,
+ * unsuspend, terminate, changepackage, or custom with ac=<function> for a button of
+ * <module>_AdminCustomButtonArray) and the CSRF token; WHMCS calls the module function
+ * and shows its answer ("success" or an error message) on the page it redirects to.
  */
 
 namespace WhmcsHarness;
@@ -39,6 +44,9 @@ final class ServicePage
             if (!Token::check('WHMCS.admin.default', null)) {
                 return [403, 'Products/Services', ['error' => 'Invalid CSRF Protection Token']];
             }
+            if (isset($_GET['modop'])) {
+                return self::moduleCommand($module, $params, $service);
+            }
             if (function_exists("{$module}_AdminServicesTabFieldsSave")) {
                 ("{$module}_AdminServicesTabFieldsSave")($params);
             }
@@ -53,6 +61,7 @@ final class ServicePage
         }
         return [200, 'Products/Services', [
             'error' => '',
+            'module_result' => is_string($_GET['modresult'] ?? null) ? $_GET['modresult'] : '',
             'service' => [
                 'id' => $id, 'userid' => (int) $service->userid, 'status' => (string) $service->domainstatus,
                 'domain' => (string) $service->domain, 'dedicatedip' => (string) $service->dedicatedip,
@@ -61,5 +70,29 @@ final class ServicePage
             'fields' => $fields,
             'success' => isset($_GET['success']),
         ]];
+    }
+
+    /** The module commands WHMCS offers on a service page => module function suffix. */
+    private const COMMANDS = ['create' => 'CreateAccount', 'suspend' => 'SuspendAccount',
+        'unsuspend' => 'UnsuspendAccount', 'terminate' => 'TerminateAccount', 'changepackage' => 'ChangePackage'];
+
+    /** A Module Commands button (the token is already checked); null after the redirect. */
+    private static function moduleCommand(string $module, array $params, object $service): ?array
+    {
+        $modop = (string) $_GET['modop'];
+        $function = self::COMMANDS[$modop] ?? null;
+        if ($modop === 'custom') {
+            $buttons = function_exists("{$module}_AdminCustomButtonArray")
+                ? array_values((array) ("{$module}_AdminCustomButtonArray")()) : [];
+            $ac = (string) ($_REQUEST['ac'] ?? '');
+            $function = in_array($ac, $buttons, true) ? $ac : null;
+        }
+        if ($function === null || !function_exists("{$module}_$function")) {
+            return [403, 'Products/Services', ['error' => 'Invalid Access Attempt']];
+        }
+        $result = ("{$module}_$function")($params);
+        Front::redirect("clientsservices.php?userid={$service->userid}&id={$service->id}&modresult="
+            . rawurlencode(is_string($result) ? $result : 'success'));
+        return null;
     }
 }

@@ -4,6 +4,7 @@
     <div class="alert alert-danger">{$error}</div>
 {else}
     {if $success}<div class="alert alert-success whmcs-saved">Changes Saved Successfully!</div>{/if}
+    {if $module_result}<div class="alert alert-info whmcs-module-result">Module Command: {$module_result}</div>{/if}
     <form method="post" action="clientsservices.php?userid={$service.userid}&amp;id={$service.id}" id="frmClientServices">
         <input type="hidden" name="token" value="{$token}">
         <table class="table form whmcs-service-form">

@@ -17,6 +17,12 @@ use WHMCS\UsageBilling\Metrics\Metric;
 use WHMCS\UsageBilling\Metrics\Units\GigaBytes;
 use WHMCS\UsageBilling\Metrics\Usage;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class MetricsProvider implements ProviderInterface
 {
     private const GB = 1073741824;

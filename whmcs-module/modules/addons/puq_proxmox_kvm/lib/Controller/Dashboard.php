@@ -11,6 +11,12 @@ namespace WHMCS\Module\Addon\PuqProxmoxKvm\Controller;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class Dashboard extends Controller
 {
     public function get(Request $request): Response

@@ -11,6 +11,12 @@ use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Module;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class Help extends Controller
 {
     /** README headings this page links to, with what each one answers. */

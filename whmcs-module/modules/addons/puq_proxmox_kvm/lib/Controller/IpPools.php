@@ -19,6 +19,12 @@ use WHMCS\Module\Addon\PuqProxmoxKvm\AdminActor;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class IpPools extends Controller
 {
     /** The fields of the Add/Edit form, as the engine names them. */

@@ -12,6 +12,12 @@ namespace WHMCS\Module\Addon\PuqProxmoxKvm\Controller;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class SchemaUpgrade extends Controller
 {
     public function post(Request $request): Response

@@ -16,6 +16,12 @@ use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 use WHMCS\Module\Addon\PuqProxmoxKvm\SettingsForm;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 abstract class SettingsPage extends Controller
 {
     /** The definitions' group this page shows: "general" or "cron". */

@@ -24,6 +24,12 @@ use WHMCS\Module\Addon\PuqProxmoxKvm\ServiceServer;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Request;
 use WHMCS\Module\Addon\PuqProxmoxKvm\Http\Response;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class VmManagement extends Controller
 {
     private const ACTION = 'vm_management';

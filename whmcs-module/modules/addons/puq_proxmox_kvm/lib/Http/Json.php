@@ -7,6 +7,12 @@
 
 namespace WHMCS\Module\Addon\PuqProxmoxKvm\Http;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class Json extends Response
 {
     /** @var array<string, mixed> */

@@ -4,6 +4,12 @@
 
 namespace WHMCS\Module\Addon\PuqProxmoxKvm\Http;
 
+// a class whose parent is not loaded yet is declared at run time: requested directly, it
+// would be a fatal error naming the server's paths
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
 final class Redirect extends Response
 {
     public string $url;
