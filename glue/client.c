@@ -73,11 +73,17 @@ static json_t *to_json(zval *v, int depth)
 struct one_server {
 	struct puq_pve_conn conn;
 	long long server_id; /* 0 = not said */
+	bool refused;        /* the server entry is not usable: why says why */
+	struct puq_error why;
 };
 
 static struct puq_pve_conn *conn_for(void *ctx, long long server_id, struct puq_error *err)
 {
 	struct one_server *s = ctx;
+	if (s->refused) {
+		*err = s->why;
+		return NULL;
+	}
 	if (s->server_id > 0 && server_id != s->server_id) {
 		puq_error_set(err, PUQ_ECONFLICT, "the service's server is not the one given");
 		return NULL;
@@ -118,8 +124,10 @@ PHP_FUNCTION(puqkvm_client_call)
 		RETURN_THROWS();
 	struct one_server s;
 	memset(&s, 0, sizeof(s));
-	if (!php_puqkvm_pve_conn_from_array(server, &s.conn))
-		RETURN_THROWS();
+	/* A bad server entry is reported only to an action that needs Proxmox: the client is
+	 * authorised first, so a service that is not the caller's (or does not exist) is
+	 * refused the same way whatever its server entry holds. */
+	s.refused = !php_puqkvm_pve_conn_parse(server, &s.conn, &s.why);
 	s.server_id = member_long(server, "serverid", 0, NULL);
 	struct puq_settings st;
 	struct puq_error err;

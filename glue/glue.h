@@ -71,6 +71,9 @@ struct puq_pve_conn;
  * false (c is then not to be freed).
  */
 bool php_puqkvm_pve_conn_from_array(HashTable *server, struct puq_pve_conn *c);
+struct puq_error;
+/* As php_puqkvm_pve_conn_from_array(), but the refusal goes into err (nothing thrown). */
+bool php_puqkvm_pve_conn_parse(HashTable *server, struct puq_pve_conn *c, struct puq_error *err);
 
 /* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
 #define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)

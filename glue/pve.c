@@ -57,8 +57,8 @@ static long default_timeout_ms(void)
 	return ms;
 }
 
-/* Fills c from the server array; throws and returns false on bad input. */
-static bool conn_from_array(HashTable *ht, struct puq_pve_conn *c)
+/* Fills c from the server array; fills err and returns false on bad input. */
+static bool conn_parse(HashTable *ht, struct puq_pve_conn *c, struct puq_error *err)
 {
 	zend_string *f[6];
 	static const char *const names[6][2] = {{"hostname", "serverhostname"},
@@ -77,18 +77,25 @@ static bool conn_from_array(HashTable *ht, struct puq_pve_conn *c)
 		.port = f[2] ? ZSTR_VAL(f[2]) : NULL, .username = f[3] ? ZSTR_VAL(f[3]) : NULL,
 		.password = f[4] ? ZSTR_VAL(f[4]) : NULL, .accesshash = f[5] ? ZSTR_VAL(f[5]) : NULL,
 		.secure = secure};
-	struct puq_error err;
-	puq_error_clear(&err);
-	int rc = puq_pve_conn_from_server(c, &s, &err);
+	puq_error_clear(err);
+	int rc = puq_pve_conn_from_server(c, &s, err);
 	for (int i = 0; i < 6; i++)
 		if (f[i])
 			zend_string_release(f[i]);
-	if (rc) {
-		php_puqkvm_throw(&err);
+	if (rc)
 		return false;
-	}
 	c->timeout_ms = default_timeout_ms();
 	return true;
+}
+
+/* Fills c from the server array; throws and returns false on bad input. */
+static bool conn_from_array(HashTable *ht, struct puq_pve_conn *c)
+{
+	struct puq_error err;
+	if (conn_parse(ht, c, &err))
+		return true;
+	php_puqkvm_throw(&err);
+	return false;
 }
 
 /* Performs r on c with a fresh engine; *data on success, else err filled. */
@@ -450,4 +457,9 @@ PHP_FUNCTION(puqkvm_pve_bridges)
 bool php_puqkvm_pve_conn_from_array(HashTable *server, struct puq_pve_conn *c)
 {
 	return conn_from_array(server, c);
+}
+
+bool php_puqkvm_pve_conn_parse(HashTable *server, struct puq_pve_conn *c, struct puq_error *err)
+{
+	return conn_parse(server, c, err);
 }

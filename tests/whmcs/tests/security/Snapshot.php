@@ -7,8 +7,8 @@
  * write none of them). A test database is small, so rows are read whole; diff() names
  * the tables, rows and columns that differ.
  *
- * Columns a read may legitimately refresh (a cache) can be left out of a comparison by
- * name, "table.column".
+ * A column (or a whole table, such as a log a test counts itself) can be left out of a
+ * comparison by name, "table.column" or "table.*".
  */
 
 namespace PuqKvm\Test\Security;
@@ -51,12 +51,15 @@ final class Snapshot
 
     /**
      * What changed from $before to this snapshot ("" when nothing): tables, rows, columns.
-     * @param list<string> $ignore "table.column" entries left out of the comparison
+     * @param list<string> $ignore "table.column" (or "table.*") entries left out of the comparison
      */
     public function diff(self $before, array $ignore = []): string
     {
         $lines = [];
         foreach (array_unique(array_merge(array_keys($before->tables), array_keys($this->tables))) as $table) {
+            if (in_array("$table.*", $ignore, true)) {
+                continue;
+            }
             $old = $before->tables[$table] ?? null;
             $new = $this->tables[$table] ?? null;
             if ($old === null || $new === null) {
