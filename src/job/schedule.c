@@ -70,10 +70,12 @@ int puq_schedule_parse(const char *text, struct puq_schedule *out, struct puq_er
 		int d = day_of(key);
 		int m = json_is_string(v) ? parse_time(json_string_value(v)) : -1;
 		if (d < 0 || m < 0) {
+			/* the key belongs to j: say it before j goes */
+			int rc = puq_error_set(err, PUQ_EPARSE, "the stored schedule has a bad entry '%.8s'",
+				key);
 			json_decref(j);
 			puq_schedule_init(out);
-			return puq_error_set(err, PUQ_EPARSE, "the stored schedule has a bad entry '%.8s'",
-				key);
+			return rc;
 		}
 		out->minute[d] = m;
 	}
