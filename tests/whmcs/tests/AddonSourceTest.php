@@ -15,6 +15,12 @@ final class AddonSourceTest extends TestCase
 {
     private const ADDON = __DIR__ . '/../../../whmcs-module/modules/addons/puq_proxmox_kvm';
 
+    public static function setUpBeforeClass(): void
+    {
+        // The Help controller's class, whichever test of the run happens to come first.
+        require_once self::ADDON . '/lib/autoload.php';
+    }
+
     public function testEveryPrintedTemplateValueIsEscaped(): void
     {
         $files = glob(self::ADDON . '/templates/*.tpl');
