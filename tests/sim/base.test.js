@@ -209,6 +209,20 @@ describe('TLS', () => {
 		}
 	});
 
+	test('a reset fault over TLS closes the connection without answering', async () => {
+		const a = echoSimulator({ tls: true });
+		const info = await a.start();
+		try {
+			const ca = require('node:fs').readFileSync(info.certPath);
+			a.addFault({ kind: 'reset', route: 'GET /echo', times: 1 });
+			await assert.rejects(request(a.url('/echo'), { ca, agent: false }), /ECONNRESET|socket hang up/);
+			assert.equal(a.stats().faults.reset, 1);
+			assert.equal((await request(a.url('/echo'), { ca, agent: false })).status, 200);
+		} finally {
+			await a.stop();
+		}
+	});
+
 	test('certificates are separate per name', async () => {
 		const other = echoSimulator({ tls: { name: 'base-test-other' } });
 		const def = echoSimulator({ tls: true });

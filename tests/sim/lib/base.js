@@ -371,8 +371,14 @@ class Simulator {
 		case 'timeout':
 			return; // never answered; the client gives up and closes
 		case 'reset':
-			if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
-			else req.socket.destroy();
+			// A TCP RST where the socket type allows it; a TLS socket's handle does not
+			// (resetAndDestroy throws there), so it is closed abruptly instead.
+			try {
+				if (typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
+				else req.socket.destroy();
+			} catch {
+				req.socket.destroy();
+			}
 			return;
 		case 'status':
 			entry.status = fault.status;
