@@ -46,6 +46,11 @@ struct puq_pve_req {
 	struct puq_buf form;  /* POST/PUT form body, "" when none */
 	enum puq_pve_timeout timeout;
 	bool sensitive;       /* the body holds a password (ticket login): never log it */
+	/* A task-starting request the caller committed as an intent (DESIGN.md principle
+	 * 3): its id goes out as the header X-PuqKvm-Intent (Proxmox ignores it; a crash
+	 * test reads it to prove no intent was sent twice), and the request goes on a fresh
+	 * connection, so libcurl never sends it again on its own. "" = none. */
+	char intent[24];
 };
 
 /* Starts a request: the path is a format with only %s (a segment, percent-encoded, so a
@@ -406,6 +411,9 @@ struct puq_pve_task_entry {
 	char id[64];
 	long long starttime;
 	bool running;
+	bool ok;          /* stopped with OK or WARNINGS: n */
+	char status[128]; /* the exit status of a stopped task ("" while running) */
+	char user[128];   /* who started it: user@realm or user@realm!tokenid */
 };
 struct puq_pve_task_list {
 	struct puq_pve_task_entry *items;

@@ -244,13 +244,20 @@ void puq_vm_random_username(unsigned (*rnd)(void *ctx), void *rnd_ctx, char out[
 
 /* ---- the VM as a step sees it ---------------------------------------------------------- */
 
-/* A task-starting request the VM committed to (DESIGN.md principle 3). */
+/*
+ * A task-starting request the VM committed to (DESIGN.md principle 3). Each commit is a
+ * new intent with a new id, sent along with its one request (struct puq_pve_req.intent);
+ * a request is never sent again under the same id.
+ */
 struct puq_vm_intent {
 	char kind[16];                  /* "clone", "migrate", "delete"; "" = none */
 	long long vmid;
 	char node[PUQ_PVE_NAME_MAX];    /* where the request goes */
 	char target[PUQ_PVE_NAME_MAX];  /* migrate: the target node */
 	char upid[PUQ_PVE_UPID_MAX];    /* "" until Proxmox answered */
+	long long at;                   /* when it was committed (epoch s, the database's
+	                                   clock), 0 = unknown */
+	char id[24];                    /* the commit's id; "" after a reload */
 };
 
 struct puq_vm {
@@ -272,6 +279,8 @@ struct puq_vm {
 	json_t *rev_dns;                /* {"ip": "host"} or NULL; borrowed */
 	char username[64];
 	const char *password;
+	const char *api_user;           /* who the engine is at Proxmox (user@realm or
+	                                   user@realm!tokenid), NULL = unknown; borrowed */
 };
 
 /* The main address of a family (NULL when none). */

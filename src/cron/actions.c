@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "puqkvm/killpoint.h"
 #include "puqkvm/vmadmin.h"
 
 static unsigned urandom(void *ctx)
@@ -279,6 +280,8 @@ static int release_identity(struct act *a, enum puq_release_reason reason, struc
 {
 	struct cron_vm *v = a->v;
 	int rc = puq_pool_release_service(a->e->db, v->vm.service_id, reason, NULL, err);
+	if (reason == PUQ_RELEASE_TERMINATE)
+		puq_killpoint("terminate_release"); /* crash tests: released, not committed */
 	if (rc == 0)
 		rc = puq_db_exec(a->e->db, err,
 			"UPDATE tblhosting SET domain = '', dedicatedip = '', assignedips = '' WHERE id = ?",

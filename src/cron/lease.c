@@ -16,6 +16,7 @@
  */
 #include <stdio.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "engine.h"
 
@@ -325,6 +326,11 @@ int cron_commit_intent(struct cron_engine *e, struct cron_vm *v, const struct pu
 	if (rc == 0) {
 		v->vm.intent = out->intent;
 		v->vm.intent.upid[0] = '\0';
+		v->vm.intent.at = (long long)time(NULL);
+		/* a new id for every commit: the one request of this intent carries it */
+		char t[33];
+		token(t);
+		puq_strlcpy(v->vm.intent.id, t, sizeof(v->vm.intent.id));
 		e->stats->commits++;
 	}
 	return rc;

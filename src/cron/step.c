@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "puqkvm/killpoint.h"
 
 /* ---- stepping ---- */
 
@@ -152,6 +153,7 @@ static void handle_request(struct cron_engine *e, struct cron_vm *v, struct puq_
 			cron_ev_error(v, kind, err.code, err.text);
 			return;
 		}
+		puq_strlcpy(out->req.intent, v->vm.intent.id, sizeof(out->req.intent));
 	}
 	if (out->shared && strcmp(out->req.method, "GET") == 0) {
 		if (cron_shared_read(e, v, &out->req, &err) < 0)
@@ -225,6 +227,17 @@ static void handle_error(struct cron_engine *e, struct cron_vm *v, struct puq_vm
 	cron_end_run(e, v, "error", out->text);
 }
 
+/* The crash tests' moment: Proxmox accepted the task, its UPID is not stored yet. */
+static void kill_point_accepted(const char *kind)
+{
+	if (strcmp(kind, "clone") == 0)
+		puq_killpoint("clone_accepted");
+	else if (strcmp(kind, "delete") == 0)
+		puq_killpoint("delete_accepted");
+	else if (strcmp(kind, "migrate") == 0)
+		puq_killpoint("migrate_accepted");
+}
+
 /* Flags set by callbacks, acted upon here (where the database may be used). */
 static bool before_step(struct cron_engine *e, struct cron_vm *v)
 {
@@ -241,6 +254,7 @@ static bool before_step(struct cron_engine *e, struct cron_vm *v)
 		struct puq_error err;
 		puq_error_clear(&err);
 		if (v->task_is_intent) {
+			kill_point_accepted(v->vm.intent.kind);
 			int rc = cron_commit_upid(e, v, v->upid, &err);
 			if (rc == -PUQ_ELEASE) {
 				cron_drop(e, v);
@@ -286,6 +300,7 @@ void cron_drive(struct cron_engine *e, struct cron_vm *v, bool stopping)
 		}
 		struct puq_vm_out out;
 		puq_vm_out_init(&out);
+		v->vm.api_user = v->srv ? v->srv->conn.user : NULL; /* whose tasks are ours */
 		struct puq_vm_step s = {&v->vm, &e->env, &v->sc, &v->ev, &out};
 		int rc = puq_vm_step_run(&s);
 		if (rc < 0) {

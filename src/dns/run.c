@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "puqkvm/dns_driver.h"
+#include "puqkvm/killpoint.h"
 
 struct run {
 	struct puq_http_engine *http;
@@ -156,6 +157,7 @@ static void flush(struct puq_dns_job *jobs, size_t njobs, puq_dns_resolved_fn re
 			size_t change = jobs[j].resolved[jobs[j].nreported++];
 			if (resolved)
 				resolved(ctx, &jobs[j], change);
+			puq_killpoint("dns_batch"); /* crash tests: a batch partly applied */
 		}
 }
 

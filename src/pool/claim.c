@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "claim.h"
+#include "puqkvm/killpoint.h"
 
 /* How many times one claim may heal the runs index before it gives up. */
 #define HEAL_LIMIT 64
@@ -65,6 +66,7 @@ static int take(struct puq_db *db, struct puq_claim *c, struct puq_error *err)
 		return rc;
 	c->address.id = (long long)puq_db_insert_id(db);
 	c->address.live = true;
+	puq_killpoint("pool_claim"); /* crash tests: a claim inside its open transaction */
 	rc = puq_pool_runs_add(db, &c->address.ip, err);
 	if (rc == 0 && c->address.pool_id)
 		rc = puq_db_exec(db, err, "UPDATE " POOL_TABLE " SET used = used + 1 WHERE id = ?",

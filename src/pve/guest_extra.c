@@ -74,6 +74,14 @@ int puq_pve_parse_tasks(const json_t *data, struct puq_pve_task_list *out,
 		long long end = 0;
 		t->running = (status && strcmp(status, "running") == 0) ||
 			(!status && !puq_pve_get_int(e, "endtime", &end));
+		if (!t->running && status) {
+			copy(t->status, sizeof(t->status), status);
+			t->ok = strcmp(status, "OK") == 0 || strncmp(status, "WARNINGS", 8) == 0;
+		}
+		/* the UPID names the starter with its token id, whatever the list's fields say */
+		struct puq_pve_upid u;
+		if (puq_pve_upid_parse(t->upid, &u, NULL) == 0)
+			copy(t->user, sizeof(t->user), u.user);
 	}
 	return 0;
 }

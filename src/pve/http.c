@@ -65,6 +65,8 @@ int puq_pve_http_request(const struct puq_pve_conn *c, const struct puq_pve_req 
 	}
 	if (rc == 0)
 		rc = puq_http_request_header(h, "Accept", "application/json");
+	if (rc == 0 && r->intent[0])
+		rc = puq_http_request_header(h, "X-PuqKvm-Intent", r->intent);
 	/* POST/PUT always carry a (possibly empty) form; GET/DELETE never a body (501) */
 	bool has_body = strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0;
 	if (rc == 0 && has_body)
@@ -77,6 +79,7 @@ int puq_pve_http_request(const struct puq_pve_conn *c, const struct puq_pve_req 
 	h->timeout_ms = r->timeout == PUQ_PVE_TIMEOUT_HEAVY ? c->heavy_timeout_ms : c->timeout_ms;
 	h->connect_timeout_ms = c->connect_timeout_ms;
 	h->tls = &c->tls;
+	h->once = r->intent[0] != '\0';
 	*out = h;
 	return 0;
 }

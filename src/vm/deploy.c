@@ -6,7 +6,8 @@
  * it before sending; the UPID is committed when Proxmox answers. On the next run a step
  * that finds its own intent follows the UPID, or - when the worker died before the UPID
  * was stored - looks the result up by VMID: the clone's VM exists (the request reached
- * Proxmox) or it does not (it never did, and the clone may be sent again).
+ * Proxmox) or it does not; then the node's task list (recover.c) tells a clone that
+ * failed from one that never arrived, and only the latter is sent again at once.
  *
  * VMIDs: the engine reserves the lowest free VMID from First VM ID under a UNIQUE key;
  * the step then asks Proxmox whether that VMID is free there too. A VMID used outside
@@ -17,7 +18,7 @@
 #include "steps.h"
 
 enum { CL_START, CL_RESERVED, CL_CHECKED, CL_RESOURCES, CL_TEMPLATE, CL_TASK, CL_VERIFY,
-	CL_REJECTED, CL_CLEARED };
+	CL_REJECTED, CL_CLEARED, CL_LOST };
 
 int puq_vm_step_allocate(struct puq_vm_step *s)
 {
@@ -202,12 +203,9 @@ int puq_vm_step_clone(struct puq_vm_step *s)
 	case CL_VERIFY: {
 		if (ev->rc < 0) {
 			if (ev->err.code == PUQ_EPVENOTFOUND && strcmp(vm->intent.kind, "clone") == 0 &&
-				!vm->intent.upid[0]) {
-				/* the clone never reached Proxmox: clear the intent and clone now */
-				sc->phase = CL_CLEARED;
-				vm_db(s, PUQ_VM_DB_CLEAR_INTENT, PUQ_VM_STATE_UNKNOWN);
-				return 0;
-			}
+				!vm->intent.upid[0])
+				/* no VM: the clone never arrived, or its task failed */
+				return vm_lost_ask(s, CL_LOST);
 			vm_fail_event(s, "reading the clone's config");
 			return 0;
 		}
@@ -238,6 +236,25 @@ int puq_vm_step_clone(struct puq_vm_step *s)
 		}
 		vm_wait(s, 0, "the clone never reached Proxmox: cloning again");
 		return 0;
+	case CL_LOST: {
+		char upid[PUQ_PVE_UPID_MAX], status[128];
+		switch (vm_lost_read(s, upid, status, sizeof(status))) {
+		case VM_LOST_ERROR:
+			vm_fail_event(s, "looking for the clone in the node's task list");
+			return 0;
+		case VM_LOST_FAILED:
+			/* the intent is over; the next run clones again under a new one */
+			vm_fail(s, PUQ_EPVETASK, "the clone reached Proxmox and failed (%s): %s", upid,
+				status);
+			s->out->clear_intent = true;
+			s->out->task_slot_release = true;
+			return 0;
+		default: /* not in the list: it never arrived, clone now (a new intent) */
+			sc->phase = CL_CLEARED;
+			vm_db(s, PUQ_VM_DB_CLEAR_INTENT, PUQ_VM_STATE_UNKNOWN);
+			return 0;
+		}
+	}
 	}
 	vm_fail(s, PUQ_EINTERNAL, "clone: unexpected phase %d", sc->phase);
 	return 0;
@@ -257,7 +274,7 @@ int puq_vm_step_dns_create(struct puq_vm_step *s)
 
 /* ---- migration ---- */
 
-enum { MG_START, MG_NODES, MG_CONFIG, MG_STORAGES, MG_TASK, MG_WHERE, MG_CLEARED };
+enum { MG_START, MG_NODES, MG_CONFIG, MG_STORAGES, MG_TASK, MG_WHERE, MG_CLEARED, MG_LOST };
 
 static int migrate_decide(struct puq_vm_step *s);
 
@@ -420,14 +437,39 @@ int puq_vm_step_migrate(struct puq_vm_step *s)
 			vm_wait(s, 1000, "the VM is locked (%s): a migration may be running", lock);
 			return 0;
 		}
-		/* the migration never started (or failed): forget it and decide again */
-		sc->phase = MG_CLEARED;
-		vm_db(s, PUQ_VM_DB_CLEAR_INTENT, PUQ_VM_STATE_UNKNOWN);
-		return 0;
+		/* still on its node: the migration failed, or never arrived (recover.c) */
+		return vm_lost_ask(s, MG_LOST);
 	}
 	case MG_CLEARED:
 		vm_wait(s, 0, "the migration did not start: deciding again");
 		return 0;
+	case MG_LOST: {
+		char upid[PUQ_PVE_UPID_MAX], status[128];
+		switch (vm_lost_read(s, upid, status, sizeof(status))) {
+		case VM_LOST_ERROR:
+			vm_fail_event(s, "looking for the migration in the node's task list");
+			return 0;
+		case VM_LOST_RUNNING:
+			sc->phase = MG_TASK;
+			vm_poll(s, upid, s->env->migration_timeout_ms);
+			return 0;
+		case VM_LOST_OK:
+			vm_next(s, PUQ_VM_MIGRATED, "migrated to %s (found in the task list after a "
+				"restart)", sc->text);
+			puq_strlcpy(s->out->set_node, sc->text, sizeof(s->out->set_node));
+			s->out->clear_intent = true;
+			return 0;
+		case VM_LOST_FAILED: /* as when the task is followed: the VM stays, the deploy goes on */
+			vm_next(s, PUQ_VM_MIGRATED, "migration to %s failed (%s): the VM stays on %s",
+				sc->text, status, vm->node);
+			s->out->clear_intent = true;
+			return 0;
+		default: /* it never started: forget it and decide again */
+			sc->phase = MG_CLEARED;
+			vm_db(s, PUQ_VM_DB_CLEAR_INTENT, PUQ_VM_STATE_UNKNOWN);
+			return 0;
+		}
+	}
 	}
 	vm_fail(s, PUQ_EINTERNAL, "migrate: unexpected phase %d", sc->phase);
 	return 0;

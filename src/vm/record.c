@@ -59,7 +59,7 @@ int puq_vm_load(struct puq_db *db, long long service_id, struct puq_vm *vm,
 		" v.fqdn, v.vm_status, v.action, v.node, v.vm_net0_mac, v.suspended, v.power_request,"
 		" v.product, v.pending_product IS NOT NULL, v.task_kind, v.task_vmid, v.task_node,"
 		" v.task_target, v.task_upid, v.lease_token, v.action_seq, v.attempts, v.vm_rev_dns,"
-		" v.os_username, h.password"
+		" v.os_username, h.password, COALESCE(UNIX_TIMESTAMP(v.task_started_at), 0)"
 		" FROM " PUQ_VM_TABLE " v LEFT JOIN tblhosting h ON h.id = v.service_id"
 		" WHERE v.service_id = ?",
 		PUQ_ARGS(PUQ_INT(service_id)), &r);
@@ -87,6 +87,7 @@ int puq_vm_load(struct puq_db *db, long long service_id, struct puq_vm *vm,
 	copy_cell(vm->intent.node, sizeof(vm->intent.node), r, 17);
 	copy_cell(vm->intent.target, sizeof(vm->intent.target), r, 18);
 	copy_cell(vm->intent.upid, sizeof(vm->intent.upid), r, 19);
+	vm->intent.at = puq_db_cell_int(r, 0, 26, 0);
 	copy_cell(vm->username, sizeof(vm->username), r, 24);
 	if (meta) {
 		copy_cell(meta->lease_token, sizeof(meta->lease_token), r, 20);

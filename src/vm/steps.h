@@ -47,6 +47,21 @@ bool vm_event_is(const struct puq_vm_step *s, enum puq_vm_event_kind k);
 /* The error text of an HTTP or task event failure. */
 const char *vm_event_error(const struct puq_vm_step *s);
 
+/* ---- a lost answer (recover.c) ---- */
+enum vm_lost {
+	VM_LOST_NONE,    /* no such task: the request never reached Proxmox */
+	VM_LOST_RUNNING, /* the task runs (upid) */
+	VM_LOST_OK,      /* the task ended well (upid) */
+	VM_LOST_FAILED,  /* the task failed (upid, status): the intent is over */
+	VM_LOST_UNKNOWN, /* the list may not be read by this token: cannot tell */
+	VM_LOST_ERROR,   /* the list could not be read now: try again later */
+};
+/* Asks the node's task list for the intent's task; the answer comes at phase. */
+int vm_lost_ask(struct puq_vm_step *s, int phase);
+/* Reads that answer (the event): what became of the intent's request. */
+enum vm_lost vm_lost_read(struct puq_vm_step *s, char upid[PUQ_PVE_UPID_MAX],
+	char *status, size_t status_size);
+
 /* ---- shared pieces ---- */
 /* The system disk and the additional (first other real) disk of sc->config. */
 int vm_system_disk(struct puq_vm_step *s, struct puq_pve_disk *out);

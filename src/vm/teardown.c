@@ -12,7 +12,9 @@
  *
  * Phases are not stored: after a crash the handler starts again from the top, and every
  * phase is idempotent (a stopped VM is not stopped again, deleted backups are not
- * listed, DNS removals converge, a delete intent is followed or looked up by VMID).
+ * listed, DNS removals converge, a delete intent is followed or looked up by VMID and,
+ * when the VM is still there, in the node's task list: a delete that failed ends as a
+ * failed delete does, one that never arrived is sent again under a new intent).
  *
  * Reinstall and redeploy stop and delete the old VM the same way, keeping the backups;
  * a reinstall then continues at set_ip with the same addresses, VMID and MAC, a
@@ -22,7 +24,7 @@
 
 enum {
 	TD_START = 0, TD_STATUS, TD_SHUTDOWN, TD_STATUS2, TD_FORCED, TD_AFTER_STOP, TD_STORAGES,
-	TD_CONTENT, TD_BACKUP_DELETED, TD_DNS, TD_DELETE, TD_DELETE_TASK, TD_CHECK
+	TD_CONTENT, TD_BACKUP_DELETED, TD_DNS, TD_DELETE, TD_DELETE_TASK, TD_CHECK, TD_LOST
 };
 
 static bool terminating(const struct puq_vm_step *s)
@@ -64,6 +66,18 @@ static int send_power(struct puq_vm_step *s, enum puq_pve_power what, long timeo
 		return rc;
 	s->sc->phase = phase;
 	vm_send(s, true, budget_ms);
+	return 0;
+}
+
+/* Reads the config where the delete intent went (is the VM still there?). */
+static int send_check(struct puq_vm_step *s)
+{
+	int rc = puq_pve_req_config_get(&s->out->req, s->vm->intent.node, s->vm->intent.vmid,
+		false);
+	if (rc < 0)
+		return rc;
+	s->sc->phase = TD_CHECK;
+	vm_send(s, false, 0);
 	return 0;
 }
 
@@ -136,18 +150,18 @@ static int send_delete(struct puq_vm_step *s)
 	return 0;
 }
 
-/* The delete failed for good. */
-static void delete_failed(struct puq_vm_step *s)
+/* The delete failed for good (why: Proxmox's words). */
+static void delete_failed(struct puq_vm_step *s, const char *why)
 {
 	if (terminating(s)) {
 		vm_db(s, PUQ_VM_DB_TERMINATE_FAILED, PUQ_VM_ERROR_TERMINATE);
 		snprintf(s->out->text, sizeof(s->out->text), "deleting VM %lld failed: %s",
-			s->vm->vmid, vm_event_error(s));
-		s->out->clear_intent = true;
+			s->vm->vmid, why);
 	} else {
-		vm_fail_event(s, "deleting the old VM");
-		s->out->clear_intent = true;
+		vm_fail(s, s->ev->rc < 0 && s->ev->err.code ? s->ev->err.code : PUQ_EPVETASK,
+			"deleting the old VM: %s", why);
 	}
+	s->out->clear_intent = true;
 }
 
 static int removal(struct puq_vm_step *s)
@@ -169,12 +183,7 @@ static int removal(struct puq_vm_step *s)
 				return 0;
 			}
 			/* died between intent and UPID: is the VM still there? */
-			int rq = puq_pve_req_config_get(&s->out->req, vm->intent.node, vm->intent.vmid, false);
-			if (rq < 0)
-				return rq;
-			sc->phase = TD_CHECK;
-			vm_send(s, false, 0);
-			return 0;
+			return send_check(s);
 		}
 		if (vm->vmid <= 0 || !vm->node[0]) {
 			sc->flag = true; /* nothing on Proxmox */
@@ -196,7 +205,29 @@ static int removal(struct puq_vm_step *s)
 			vm_wait(s, 1000, "the VM is locked (%s)", puq_pve_config_lock(ev->data));
 			return 0;
 		}
+		if (sc->n == 0) /* the VM is there: did the delete fail, or never arrive? */
+			return vm_lost_ask(s, TD_LOST);
 		return send_status(s, TD_STATUS);
+	case TD_LOST: {
+		char upid[PUQ_PVE_UPID_MAX], status[128];
+		switch (vm_lost_read(s, upid, status, sizeof(status))) {
+		case VM_LOST_ERROR:
+			vm_fail_event(s, "looking for the delete in the node's task list");
+			return 0;
+		case VM_LOST_RUNNING:
+			sc->phase = TD_DELETE_TASK;
+			vm_poll(s, upid, s->env->heavy_timeout_ms);
+			return 0;
+		case VM_LOST_FAILED: /* as if this run had followed it: the task's exit status */
+			delete_failed(s, status);
+			return 0;
+		case VM_LOST_OK: /* it finished since the config was read: look once more */
+			sc->n = 1;
+			return send_check(s);
+		default: /* it never arrived: stop the VM and delete it (a new intent) */
+			return send_status(s, TD_STATUS);
+		}
+	}
 	case TD_STATUS:
 		if (ev->rc < 0 && ev->err.code == PUQ_EPVENOTFOUND) {
 			sc->flag = true;
@@ -306,11 +337,11 @@ static int removal(struct puq_vm_step *s)
 				vm_fail_event(s, "deleting the VM");
 				return 0;
 			}
-			delete_failed(s);
+			delete_failed(s, vm_event_error(s));
 			return 0;
 		}
 		if (!ev->task.ok) {
-			delete_failed(s);
+			delete_failed(s, vm_event_error(s));
 			return 0;
 		}
 		gone(s, "VM deleted with its disks");

@@ -2,7 +2,8 @@
  * The pipeline steps as pure functions (src/vm/), fed recorded Proxmox answers
  * (tests/fixtures/pve/): each test drives a step call by call - the request it builds,
  * the answer it gets, what it decides next - with no network and no database. Covers
- * the clone with its intent and recovery by VMID, the resource steps with skip and
+ * the clone with its intent and recovery by VMID and by the node's task list (clone,
+ * migration and delete after a lost answer), the resource steps with skip and
  * shrink refusal, a locked VM, net0 keeping its MAC, the anti-spoofing IPSet
  * reconciliation, cloud-init, the suspended start, the migration decisions and the
  * phases of terminate with a failing delete.
@@ -204,30 +205,145 @@ static void test_clone_failure_clears_intent_for_a_new_clone(void **state)
 	drive_free(&d);
 }
 
+/* An intent committed without its UPID, as a worker killed in between leaves it. */
+static void lost_intent(struct drive *d, enum puq_vm_state st, const char *kind)
+{
+	vm_init(d, st);
+	strcpy(d->vm.intent.kind, kind);
+	strcpy(d->vm.intent.node, "pve2");
+	d->vm.intent.vmid = 101;
+	d->vm.intent.at = 1716576670; /* the database's clock at the commit */
+	d->vm.api_user = "automation@pve!ci";
+}
+
 static void test_clone_recovery_by_vmid(void **state)
 {
 	struct drive d;
-	vm_init(&d, PUQ_VM_SET_IP);
-	strcpy(d.vm.intent.kind, "clone");
-	strcpy(d.vm.intent.node, "pve2");
-	d.vm.intent.vmid = 101;
-	/* no UPID: the worker died after the intent; the VM's config says if it got there */
+	/* the VM exists: it is the clone, adopted without a second request */
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
 	struct puq_vm_out *o = start(&d);
 	assert_request(o, "GET", "/nodes/pve2/qemu/101/config");
-	o = fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND,
-		"Configuration file 'nodes/pve2/qemu-server/101.conf' does not exist");
-	assert_int_equal(o->kind, PUQ_VM_DO_DB);
-	assert_int_equal(o->db, PUQ_VM_DB_CLEAR_INTENT);
-	/* and when it exists, it is the clone: no second request */
-	drive_free(&d);
-	vm_init(&d, PUQ_VM_SET_IP);
-	strcpy(d.vm.intent.kind, "clone");
-	strcpy(d.vm.intent.node, "pve2");
-	d.vm.intent.vmid = 101;
-	start(&d);
 	o = answer(&d, "config_pve9_cdrom_first.json");
 	assert_int_equal(o->kind, PUQ_VM_DO_NEXT);
 	assert_int_equal(o->next, PUQ_VM_CLONE);
+	drive_free(&d);
+	/* no VM: the task list decides; nothing there means it never arrived */
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
+	start(&d);
+	o = fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND,
+		"Configuration file 'nodes/pve2/qemu-server/101.conf' does not exist");
+	assert_request(o, "GET", "/nodes/pve2/tasks");
+	assert_string_equal(puq_buf_cstr(&o->req.query), "source=all&vmid=9001&typefilter=qmclone"
+		"&since=1716576610&until=1716577270&limit=500");
+	o = answer(&d, "[]");
+	assert_int_equal(o->kind, PUQ_VM_DO_DB);
+	assert_int_equal(o->db, PUQ_VM_DB_CLEAR_INTENT);
+	drive_free(&d);
+}
+
+static void test_clone_that_failed_after_a_lost_answer(void **state)
+{
+	struct drive d;
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
+	start(&d);
+	fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND, "does not exist");
+	/* its failed qmclone of template 9001 is in the list (root's OK one is not ours) */
+	struct puq_vm_out *o = answer(&d, "tasks_node.json");
+	assert_int_equal(o->kind, PUQ_VM_DO_ERROR);
+	assert_int_equal(o->code, PUQ_EPVETASK);
+	assert_non_null(strstr(o->text, "reached Proxmox and failed"));
+	assert_non_null(strstr(o->text, "UPID:pve2:0012A3F7:"));
+	assert_non_null(strstr(o->text, "got lock request timeout"));
+	assert_true(o->clear_intent); /* that intent is over: the next one is new */
+	assert_true(o->task_slot_release);
+	drive_free(&d);
+	/* another user's failed clone, or one long before the intent, is not this one */
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
+	d.vm.api_user = "whmcs@pve!prov";
+	start(&d);
+	fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND, "does not exist");
+	o = answer(&d, "tasks_node.json");
+	assert_int_equal(o->db, PUQ_VM_DB_CLEAR_INTENT);
+	drive_free(&d);
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
+	d.vm.intent.at = 1716580000;
+	start(&d);
+	fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND, "does not exist");
+	o = answer(&d, "tasks_node.json");
+	assert_int_equal(o->db, PUQ_VM_DB_CLEAR_INTENT);
+	drive_free(&d);
+	/* a list this token may not read cannot tell: clone again; one that failed now: later */
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
+	start(&d);
+	fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND, "does not exist");
+	o = fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVEPERM, "Permission check failed (/nodes/pve2, Sys.Audit)");
+	assert_int_equal(o->db, PUQ_VM_DB_CLEAR_INTENT);
+	drive_free(&d);
+	lost_intent(&d, PUQ_VM_SET_IP, "clone");
+	start(&d);
+	fail_with(&d, PUQ_VM_EV_HTTP, PUQ_EPVENOTFOUND, "does not exist");
+	o = fail_with(&d, PUQ_VM_EV_HTTP, PUQ_ETIMEOUT, "timed out");
+	assert_int_equal(o->kind, PUQ_VM_DO_ERROR);
+	assert_false(o->clear_intent); /* the intent waits for the next run's look */
+	drive_free(&d);
+}
+
+static void test_migration_after_a_lost_answer(void **state)
+{
+	struct drive d;
+	static const char *on_pve2 = "[{\"id\":\"qemu/101\",\"type\":\"qemu\",\"vmid\":101,"
+		"\"node\":\"pve2\",\"name\":\"web01\",\"status\":\"stopped\"}]";
+	/* still on its node, unlocked: the list has it running, so it is followed */
+	lost_intent(&d, PUQ_VM_SET_DNS, "migrate");
+	strcpy(d.vm.intent.target, "pve1");
+	struct puq_vm_out *o = start(&d);
+	assert_request(o, "GET", "/cluster/resources");
+	o = answer(&d, on_pve2);
+	assert_request(o, "GET", "/nodes/pve2/tasks");
+	assert_non_null(strstr(puq_buf_cstr(&o->req.query), "vmid=101&typefilter=qmigrate"));
+	o = answer(&d, "tasks_node.json");
+	assert_int_equal(o->kind, PUQ_VM_DO_POLL);
+	assert_string_equal(o->upid, "UPID:pve2:0012A3F9:0A1B2C42:6650E1BC:qmigrate:101:automation@pve!ci:");
+	o = task(&d, true, "OK");
+	assert_int_equal(o->kind, PUQ_VM_DO_NEXT);
+	assert_string_equal(o->set_node, "pve1");
+	drive_free(&d);
+	/* not in the list: it never started, so the decision is made again */
+	lost_intent(&d, PUQ_VM_SET_DNS, "migrate");
+	strcpy(d.vm.intent.target, "pve1");
+	start(&d);
+	answer(&d, on_pve2);
+	o = answer(&d, "[]");
+	assert_int_equal(o->kind, PUQ_VM_DO_DB);
+	assert_int_equal(o->db, PUQ_VM_DB_CLEAR_INTENT);
+	drive_free(&d);
+}
+
+static void test_delete_after_a_lost_answer(void **state)
+{
+	struct drive d;
+	/* the VM is still there and its delete failed: a failed terminate, never a second delete */
+	lost_intent(&d, PUQ_VM_TERMINATE, "delete");
+	d.vm.action = PUQ_VM_ACTION_TERMINATE;
+	d.vm.intent.at = 1716576590;
+	struct puq_vm_out *o = start(&d);
+	assert_request(o, "GET", "/nodes/pve2/qemu/101/config");
+	o = answer(&d, "config_pve9_cdrom_first.json");
+	assert_request(o, "GET", "/nodes/pve2/tasks");
+	assert_non_null(strstr(puq_buf_cstr(&o->req.query), "vmid=101&typefilter=qmdestroy"));
+	o = answer(&d, "tasks_node.json");
+	assert_int_equal(o->kind, PUQ_VM_DO_DB);
+	assert_int_equal(o->db, PUQ_VM_DB_TERMINATE_FAILED);
+	assert_non_null(strstr(o->text, "is running - destroy failed"));
+	assert_true(o->clear_intent);
+	drive_free(&d);
+	/* nothing in the list: stop the VM and delete it (a new intent) */
+	lost_intent(&d, PUQ_VM_TERMINATE, "delete");
+	d.vm.action = PUQ_VM_ACTION_TERMINATE;
+	start(&d);
+	answer(&d, "config_pve9_cdrom_first.json");
+	o = answer(&d, "tasks_node.json"); /* its failed delete is long before this intent */
+	assert_request(o, "GET", "/nodes/pve2/qemu/101/status/current");
 	drive_free(&d);
 }
 
@@ -554,6 +670,9 @@ int main(void)
 		cmocka_unit_test(test_clone_reserves_commits_intent_and_verifies),
 		cmocka_unit_test(test_clone_failure_clears_intent_for_a_new_clone),
 		cmocka_unit_test(test_clone_recovery_by_vmid),
+		cmocka_unit_test(test_clone_that_failed_after_a_lost_answer),
+		cmocka_unit_test(test_migration_after_a_lost_answer),
+		cmocka_unit_test(test_delete_after_a_lost_answer),
 		cmocka_unit_test(test_clone_skips_a_foreign_vmid),
 		cmocka_unit_test(test_cpu_ram_changes_or_skips),
 		cmocka_unit_test(test_disk_grows_but_never_shrinks),

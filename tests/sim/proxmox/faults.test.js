@@ -155,3 +155,27 @@ test('many concurrent connections are held', async () => {
 	assert.ok(sim.base.stats().connections.max_open >= 256, JSON.stringify(sim.base.stats().connections));
 	agent.destroy();
 });
+
+test('task-starting calls are recorded with the intent they carry; every VM is listed', async () => {
+	const intent = { 'X-PuqKvm-Intent': 'a1b2c3' };
+	let r = await request(sim, 'POST', '/nodes/pve1/qemu/9001/clone', { form: { newid: 150, name: 'one' }, headers: intent });
+	assert.equal(r.status, 200);
+	// refused synchronously (the id is taken): recorded too, with what Proxmox said
+	r = await request(sim, 'POST', '/nodes/pve1/qemu/9001/clone', { form: { newid: 150 } });
+	assert.equal(r.status, 500);
+	// faults come before the API: a 500 of the knob never reaches it and is not recorded
+	sim.setKnobs({ error500Rate: 1 });
+	assert.equal((await request(sim, 'DELETE', '/nodes/pve1/qemu/150', { headers: { 'X-PuqKvm-Intent': 'x' } })).status, 500);
+	sim.setKnobs({ error500Rate: 0 });
+	const starts = await control('/__sim/starts');
+	assert.equal(starts.length, 2);
+	assert.deepEqual([starts[0].intent, starts[0].newid, starts[0].status, starts[0].path],
+		['a1b2c3', 150, 200, '/nodes/{node}/qemu/{vmid}/clone']);
+	assert.match(starts[0].upid, /^UPID:pve1:.*:qmclone:9001:automation@pve!ci:$/);
+	assert.equal(starts[1].intent, null);
+	assert.equal(starts[1].status, 500);
+	assert.match(starts[1].error, /already exists/);
+	const vms = await control('/__sim/vms');
+	assert.deepEqual(vms.map((v) => [v.vmid, v.template, v.name]).sort((a, b) => a[0] - b[0]),
+		[[150, false, 'one'], [9000, true, 'debian-12'], [9001, true, 'ubuntu-24-04']]);
+});

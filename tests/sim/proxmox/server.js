@@ -13,8 +13,9 @@
 // pve-http-server 5.2.0 (knob messageField), "message" in the body; every answer >= 400
 // closes the connection. Counters per endpoint and per VM let tests assert exactly
 // which calls were made; /__sim/... is the control endpoint (the base's stats, log,
-// faults, latency, plus counters, knobs, cluster/reset and vm?vmid=N), unauthenticated and
-// loopback only.
+// faults, latency, plus counters, knobs, cluster/reset, vm?vmid=N, vms - every VM - and
+// starts - every task-starting call with the X-PuqKvm-Intent header it carried),
+// unauthenticated and loopback only.
 'use strict';
 
 const { Simulator } = require('../lib/base');
@@ -28,6 +29,11 @@ const HANDLERS = {
 };
 
 const NO_AUTH = new Set(['POST /access/ticket']);
+
+// Calls that start a task a client must never send twice for one intent (DESIGN.md
+// principle 3); each is recorded in /__sim/starts with the X-PuqKvm-Intent it carried.
+const START_CALLS = new Set(['POST /nodes/{node}/qemu/{vmid}/clone', 'POST /nodes/{node}/qemu/{vmid}/migrate',
+	'DELETE /nodes/{node}/qemu/{vmid}', 'POST /nodes/{node}/qemu', 'POST /nodes/{node}/vzdump']);
 
 // Proxmox's own x-www-form-urlencoded decoder (pve-http-server decode_urlencoded).
 function decodeForm(text) {
@@ -57,6 +63,7 @@ class ProxmoxSim {
 		this.cluster = options.cluster || new Cluster({ knobs: options.knobs, topology: options.topology });
 		this.counters = { total: 0, endpoints: {}, vms: {} };
 		this.log = [];
+		this.starts = [];
 		// the foundation's simulator base serves, injects latency and faults, and keeps
 		// connection counters and its /__sim control; Proxmox's own protocol is here
 		const tls = options.tls !== false;
@@ -70,6 +77,8 @@ class ProxmoxSim {
 		this.base.control('POST', 'knobs', (ctx) => ({ json: (this.setKnobs(ctx.body || {}), this.knobs) }));
 		this.base.control('POST', 'cluster/reset', (ctx) => ({ json: (this.reset(ctx.body || {}), {}) }));
 		this.base.control('GET', 'vm', (ctx) => ({ json: this.vmState(Number(ctx.query.vmid)) }));
+		this.base.control('GET', 'vms', () => ({ json: this.vmList() }));
+		this.base.control('GET', 'starts', () => ({ json: this.starts }));
 		this.applyFaultKnobs();
 	}
 
@@ -121,6 +130,18 @@ class ProxmoxSim {
 	resetCounters() {
 		this.counters = { total: 0, endpoints: {}, vms: {} };
 		this.log = [];
+		this.starts = [];
+	}
+
+	// A task-starting call that reached the API (faults injected before it never do):
+	// what it asked, the intent id it carried, and what came of it.
+	recordStart(bctx, method, path, values, status, data, error) {
+		if (!START_CALLS.has(`${method} ${path}`) && !bctx.headers['x-puqkvm-intent']) return;
+		this.starts.push({ seq: this.starts.length + 1, time: new Date().toISOString(), method, path,
+			node: values.node, vmid: values.vmid, newid: values.newid, target: values.target,
+			intent: bctx.headers['x-puqkvm-intent'] || null, status,
+			upid: typeof data === 'string' && data.startsWith('UPID:') ? data : null, error: error || null });
+		if (this.starts.length > 200000) this.starts.splice(0, 100000);
 	}
 
 	count(method, schemaPath, vmid) {
@@ -135,6 +156,13 @@ class ProxmoxSim {
 
 	calls(method, schemaPath) {
 		return this.counters.endpoints[`${method} ${schemaPath}`] || 0;
+	}
+
+	// Every VM and template of the cluster, for checks that nothing was left behind.
+	vmList() {
+		this.cluster.settle();
+		return [...this.cluster.vms.values()].map((v) => ({ vmid: v.vmid, node: v.node, name: v.config.name || '',
+			template: !!v.config.template, status: v.status, lock: v.config.lock || null }));
 	}
 
 	vmState(vmid) {
@@ -231,6 +259,7 @@ class ProxmoxSim {
 		const handler = route && HANDLERS[`${method} ${route.path}`];
 		if (!info || !handler) return this.reply(501, { message: `Method '${method} ${rawPath}' not implemented` });
 
+		let started = null; // the parameters of a call that reached its handler
 		try {
 			let auth = { who: null, user: 'root@pam' };
 			const tokenSent = /PVEAPIToken/.test(bctx.headers.authorization || '');
@@ -271,10 +300,13 @@ class ProxmoxSim {
 			this.log.push({ method, path: route.path, vmid: values.vmid, params: values });
 			if (this.log.length > 2000) this.log.splice(0, 1000);
 			const ctx = { cluster: this.cluster, p: values, who: auth.who, user: auth.user };
+			started = values;
 			const data = handler(ctx);
+			this.recordStart(bctx, method, route.path, values, 200, data, null);
 			return this.reply(200, { data: data === undefined ? null : data, total: ctx.total });
 		} catch (err) {
 			if (!(err instanceof PveError) && !err.status) throw err;
+			if (started) this.recordStart(bctx, method, route.path, started, err.status, null, err.message);
 			if (err.status === 401) {
 				// pveproxy answers failed authentication only after a pause
 				if (err.delayed !== false && k.authFailDelayMs > 0) await new Promise((r) => setTimeout(r, k.authFailDelayMs));
