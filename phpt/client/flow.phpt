@@ -69,6 +69,13 @@ echo "after nowBackupStatus: ", json_encode($row()), "\n";
 $list = $call('backups');
 echo "backups: ", json_encode([$list['count'], $list['items'][0]['notes']]), "\n";
 
+/* Proxmox names a backup by its second: the next one a few (simulated) seconds later */
+$ch = curl_init($sim['url'] . '/__sim/knobs');
+curl_setopt_array($ch, [CURLOPT_POST => true, CURLOPT_RETURNTRANSFER => true, CURLOPT_CAINFO => $sim['certPath'],
+    CURLOPT_SSL_VERIFYHOST => 0, CURLOPT_HTTPHEADER => ['Content-Type: application/json'],
+    CURLOPT_POSTFIELDS => json_encode(['clockOffsetMs' => 5000])]);
+curl_exec($ch);
+curl_close($ch);
 $call('backup_schedule', ['schedule' => ['3' => '04:00']], 1, ['now' => strtotime('2025-01-08 03:00 UTC')]);
 $cron('scheduleBackup', ['now' => strtotime('2025-01-08 04:05 UTC')]);
 $cron('nowBackupStatus');
