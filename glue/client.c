@@ -105,6 +105,43 @@ static zend_long member_long(HashTable *ht, const char *key, zend_long dflt, boo
 	return v ? zval_get_long(v) : dflt;
 }
 
+/*
+ * False after throwing the field errors of arguments the core could not keep as text (a
+ * note cut short at a NUL byte, an emoji). Fields are named as the core names them, so
+ * the page can mark them: rdns_save's names are "rdns.<address>".
+ */
+static bool args_text_ok(HashTable *args)
+{
+	struct puq_error err;
+	puq_error_clear(&err);
+	zend_string *key;
+	zend_ulong idx;
+	zval *v;
+	HashTable one;
+	ZEND_HASH_FOREACH_KEY_VAL(args, idx, key, v)
+	{
+		ZVAL_DEREF(v);
+		if (key && Z_TYPE_P(v) == IS_ARRAY) {
+			const char *prefix = zend_string_equals_literal(key, "names") ? "rdns" : ZSTR_VAL(key);
+			php_puqkvm_text_check(Z_ARRVAL_P(v), prefix, &err);
+			continue;
+		}
+		/* a single member, checked under its own name */
+		zend_hash_init(&one, 1, NULL, NULL, 0);
+		if (key)
+			zend_hash_add_new(&one, key, v);
+		else
+			zend_hash_index_add_new(&one, idx, v);
+		php_puqkvm_text_check(&one, NULL, &err);
+		zend_hash_destroy(&one);
+	}
+	ZEND_HASH_FOREACH_END();
+	if (!err.code)
+		return true;
+	php_puqkvm_throw(&err);
+	return false;
+}
+
 PHP_FUNCTION(puqkvm_client_call)
 {
 	HashTable *server, *args = NULL, *options = NULL;
@@ -121,6 +158,8 @@ PHP_FUNCTION(puqkvm_client_call)
 	ZEND_PARSE_PARAMETERS_END();
 	struct puq_db *db = php_puqkvm_db();
 	if (!db)
+		RETURN_THROWS();
+	if (args && !args_text_ok(args))
 		RETURN_THROWS();
 	struct one_server s;
 	memset(&s, 0, sizeof(s));

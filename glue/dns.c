@@ -19,6 +19,7 @@
 
 #include "dns_glue.h"
 #include "puqkvm/settings.h"
+#include "puqkvm/text.h"
 
 static int dns_module_number;
 
@@ -105,6 +106,14 @@ static int read_zone(HashTable *form, struct puq_dns_zone *in, struct puq_error 
 		if (Z_TYPE_P(v) != IS_STRING && Z_TYPE_P(v) != IS_LONG) {
 			puq_error_field(err, key, "%s must be text",
 			                puq_dns_zone_field_label((enum puq_dns_zone_field)f));
+			bad = true;
+			continue;
+		}
+		const char *why = Z_TYPE_P(v) == IS_STRING ? puq_text_problem(Z_STRVAL_P(v), Z_STRLEN_P(v))
+		                                           : NULL;
+		if (why) {
+			puq_error_field(err, key, "%s %s",
+			                puq_dns_zone_field_label((enum puq_dns_zone_field)f), why);
 			bad = true;
 			continue;
 		}

@@ -75,6 +75,16 @@ struct puq_error;
 /* As php_puqkvm_pve_conn_from_array(), but the refusal goes into err (nothing thrown). */
 bool php_puqkvm_pve_conn_parse(HashTable *server, struct puq_pve_conn *c, struct puq_error *err);
 
+/* ---- text (glue/text.c) ---- */
+
+/*
+ * Adds a field error to err for every key or string value of ht (nested arrays named
+ * "prefix.key.sub") that the core could not keep as text: a NUL byte, bytes that are not
+ * UTF-8, a character beyond U+FFFF (include/puqkvm/text.h). Returns how many; ht may be
+ * NULL. Nothing is thrown: the caller throws err with its own field errors.
+ */
+size_t php_puqkvm_text_check(HashTable *ht, const char *prefix, struct puq_error *err);
+
 /* Throws a \ValueError naming the argument: "puqkvm_x(): Argument #1 ($ip) ...". */
 #define php_puqkvm_value_error(argnum, ...) zend_argument_value_error((argnum), __VA_ARGS__)
 

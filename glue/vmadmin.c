@@ -287,6 +287,17 @@ PHP_FUNCTION(puqkvm_vmadmin_record)
 	json_decref(j);
 }
 
+/* False after throwing the field errors of values the core could not keep as text. */
+static bool text_ok(HashTable *values, const char *prefix)
+{
+	struct puq_error err;
+	puq_error_clear(&err);
+	if (!php_puqkvm_text_check(values, prefix, &err))
+		return true;
+	php_puqkvm_throw(&err);
+	return false;
+}
+
 PHP_FUNCTION(puqkvm_vmadmin_record_save)
 {
 	zend_long id;
@@ -297,6 +308,8 @@ PHP_FUNCTION(puqkvm_vmadmin_record_save)
 	Z_PARAM_ARRAY_HT(values)
 	Z_PARAM_STR(actor)
 	ZEND_PARSE_PARAMETERS_END();
+	if (!text_ok(values, NULL))
+		RETURN_THROWS();
 	size_t n = zend_hash_num_elements(values);
 	struct puq_vmadmin_edit *edits = ecalloc(n ? n : 1, sizeof(*edits));
 	zend_string **strs = ecalloc(2 * (n ? n : 1), sizeof(*strs));
@@ -475,6 +488,8 @@ PHP_FUNCTION(puqkvm_vmadmin_rdns_save)
 	Z_PARAM_ARRAY_HT(names)
 	Z_PARAM_STR(actor)
 	ZEND_PARSE_PARAMETERS_END();
+	if (!text_ok(names, "rdns"))
+		RETURN_THROWS();
 	struct puq_db *db = php_puqkvm_db();
 	if (!db)
 		RETURN_THROWS();

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "puqkvm/settings.h"
+#include "puqkvm/text.h"
 
 #define INT_SETTING(n, grp, sec, dflt_, lo, hi, unit_, label_, help_)                     \
 	{.name = (n), .group = (grp), .section = (sec), .type = PUQ_SETTING_INT,              \
@@ -206,8 +207,9 @@ static bool word_is(const char *s, size_t len, const char *word)
 static bool check_value(const struct puq_setting_def *d, const char *value, size_t len,
 	struct puq_buf *out, char *msg, size_t msgsize)
 {
-	if (memchr(value, '\0', len)) {
-		snprintf(msg, msgsize, "must not contain a NUL byte");
+	const char *why = puq_text_problem(value, len);
+	if (why) {
+		snprintf(msg, msgsize, "%s", why);
 		return false;
 	}
 	switch (d->type) {
