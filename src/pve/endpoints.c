@@ -90,9 +90,22 @@ int puq_pve_req_vzdump(struct puq_pve_req *r, const char *node, long long vmid,
 		puq_pve_req_str(r, "storage", b->storage);
 	puq_pve_req_str(r, "mode", b->mode ? b->mode : "snapshot");
 	puq_pve_req_str(r, "compress", b->compress ? b->compress : "zstd");
-	/* notes-template and protected require a storage (400 otherwise) */
-	if (b->notes && b->storage)
-		puq_pve_req_str(r, "notes-template", b->notes);
+	/* notes-template and protected require a storage (400 otherwise). The template is
+	 * read with escapes - "newline and backslash need to be escaped as '\n' and '\\'"
+	 * (the schema) - so a note's backslash goes as two; a note holds no line break. */
+	if (b->notes && b->storage) {
+		struct puq_buf t = PUQ_BUF_INIT;
+		for (const char *p = b->notes; *p; p++) {
+			if (*p == '\\')
+				puq_buf_putc(&t, '\\');
+			puq_buf_putc(&t, *p);
+		}
+		if (puq_buf_failed(&t))
+			r->form.failed = true; /* puq_pve_req_check() reports it */
+		else
+			puq_pve_req_str(r, "notes-template", puq_buf_cstr(&t));
+		puq_buf_free(&t);
+	}
 	if (b->protect && b->storage)
 		puq_pve_req_bool(r, "protected", true);
 	return 0;

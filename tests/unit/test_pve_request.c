@@ -227,6 +227,13 @@ static void power_migrate_backup_restore(void **state)
 								 "&notes-template=%7B%7Bguestname%7D%7D%20backup%20now&protected=1");
 	puq_pve_req_free(&r);
 
+	/* the template is read with escapes: a backslash of the note goes doubled */
+	struct puq_pve_backup esc = {.storage = "pbs", .notes = "C:\\new"};
+	puq_pve_req_vzdump(&r, "pve2", 101, &esc);
+	assert_string_equal(FORM(r), "vmid=101&storage=pbs&mode=snapshot&compress=zstd"
+								 "&notes-template=C%3A%5C%5Cnew");
+	puq_pve_req_free(&r);
+
 	puq_pve_req_restore(&r, "pve1", 101, "pbs:backup/vm/101/2024-05-24T18:51:14Z", NULL, true,
 		false);
 	assert_string_equal(PATH(r), "/nodes/pve1/qemu");

@@ -13,6 +13,22 @@ const crypto = require('node:crypto');
 const cfg = require('./vmconfig');
 const { fail, paramFail } = require('./state');
 
+// A backup's notes from vzdump's notes-template as Proxmox writes them (PVE::VZDump
+// generate_notes): the escapes "\\" and "\n" first, then {{cluster}}, {{guestname}},
+// {{node}} and {{vmid}}. Any other escape makes Proxmox skip the notes with a warning.
+function backupNotes(template, vm, c) {
+	let bad = false;
+	const text = template.replace(/\\(.)/gs, (all, ch) => {
+		if (ch === '\\') return '\\';
+		if (ch === 'n') return '\n';
+		bad = true;
+		return all;
+	});
+	if (bad) return undefined;
+	const vars = { cluster: c.clustername, guestname: vm.config.name || '', node: vm.node, vmid: String(vm.vmid) };
+	return text.replace(/\{\{(cluster|guestname|node|vmid)\}\}/g, (all, name) => vars[name]);
+}
+
 function node(ctx) {
 	const n = ctx.cluster.nodes.get(ctx.p.node);
 	if (!n) fail(500, `hostname lookup '${ctx.p.node}' failed - failed to get address info for: ${ctx.p.node}: Name or service not known`);
@@ -167,8 +183,7 @@ const handlers = {
 					const t = new Date(c.now()).toISOString().replace(/\.\d+Z$/, 'Z'); // 2024-05-24T18:51:14Z
 					const stamp = t.slice(0, 19).replace(/-/g, '_').replace('T', '-').replace(/:/g, '_');
 					const volname = st.type === 'pbs' ? `backup/vm/${vm.vmid}/${t}` : `backup/vzdump-qemu-${vm.vmid}-${stamp}.vma${ext}`;
-					const notes = p['notes-template'] ? p['notes-template'].replace(/\{\{guestname\}\}/g, vm.config.name || '')
-						.replace(/\{\{vmid\}\}/g, vm.vmid).replace(/\{\{node\}\}/g, vm.node).replace(/\{\{cluster\}\}/g, c.clustername) : undefined;
+					const notes = p['notes-template'] ? backupNotes(p['notes-template'], vm, c) : undefined;
 					c.addVolume(storage, volname, { content: 'backup', format: st.type === 'pbs' ? 'pbs-vm' : `vma${ext}`,
 						size: 1234567890, vmid: vm.vmid, notes, protected: p.protected ? 1 : 0,
 						config: JSON.parse(JSON.stringify(vm.config)) });

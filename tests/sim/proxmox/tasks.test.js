@@ -190,3 +190,18 @@ test('rrddata, vncproxy, status/current shapes per version', async () => {
 	assert.equal(cur.status, 'running');
 	assert.equal(cur.qmpstatus, 'running');
 });
+
+test('a backup\'s notes-template is read with escapes, then Proxmox\'s own variables', async () => {
+	await waitTask(sim, (await clone(101, { name: 'web1' })).body.data);
+	const notes = async (template) => {
+		const b = await request(sim, 'POST', '/nodes/pve1/vzdump', { form: { vmid: 101, storage: 'nfs-backup', 'notes-template': template } });
+		await waitTask(sim, b.body.data);
+		const list = (await request(sim, 'GET', '/nodes/pve1/storage/nfs-backup/content', { query: { content: 'backup', vmid: 101 } })).body.data;
+		const last = list.at(-1);
+		await waitTask(sim, (await request(sim, 'DELETE', `/nodes/pve1/storage/nfs-backup/content/${encodeURIComponent(last.volid)}`)).body.data);
+		return last.notes;
+	};
+	assert.equal(await notes('back\\\\slash {{guestname}} on {{node}} {{other}}'), 'back\\slash web1 on pve1 {{other}}');
+	assert.equal(await notes('two\\nlines'), 'two\nlines');
+	assert.equal(await notes('unknown \\x escape'), undefined);
+});
