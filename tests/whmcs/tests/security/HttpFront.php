@@ -17,18 +17,26 @@ final class HttpFront
     private $process;
     public string $base;
 
-    /** @param bool $router false: no router, every file of the root served by its path */
-    public function __construct(string $root, string $extension, bool $router = true)
+    /**
+     * @param bool $router false: no router, every file of the root served by its path
+     * @param array<string, string> $ini more php.ini settings of the server
+     * @param string $log where the server's own output (its request log, PHP's errors) goes
+     */
+    public function __construct(string $root, string $extension, bool $router = true, array $ini = [],
+        string $log = '/dev/null')
     {
         $port = self::freePort();
         $this->base = "http://127.0.0.1:$port";
-        $cmd = [PHP_BINARY, '-d', "extension=$extension", '-d', 'display_errors=1', '-S', "127.0.0.1:$port",
-            '-t', $root];
+        $cmd = [PHP_BINARY, '-d', "extension=$extension", '-d', 'display_errors=1'];
+        foreach ($ini as $name => $value) {
+            array_push($cmd, '-d', "$name=$value");
+        }
+        array_push($cmd, '-S', "127.0.0.1:$port", '-t', $root);
         if ($router) {
             $cmd[] = dirname(__DIR__, 2) . '/router.php';
         }
         $env = ['PUQKVM_WHMCS_ROOT' => $root, 'PATH' => getenv('PATH') ?: '/usr/bin:/bin'];
-        $this->process = proc_open($cmd, [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+        $this->process = proc_open($cmd, [1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']],
             $pipes, $root, $env);
         for ($i = 0; $i < 100; $i++) {
             $socket = @fsockopen('127.0.0.1', $port);
