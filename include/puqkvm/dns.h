@@ -281,7 +281,8 @@ void puq_dns_report_free(struct puq_dns_report *r);
  * and resync from the inputs; delete marks everything of the services absent), then
  * reconciles every RRset concerned - including tombstones left by earlier failures -
  * with every matching zone. create and refresh differ only in how they are logged;
- * resync is the admin's "Set DNS records"; all of them are idempotent.
+ * resync is the admin's "Set DNS records", and takes along every other service's rows
+ * that a provider failed earlier (up to 256 services); all of them are idempotent.
  * Returns 0 whatever the providers answered (see report->failed), or a negative code
  * for invalid input (nothing stored) or a database failure.
  */

@@ -245,6 +245,13 @@ int puq_dns_rows_load(struct puq_db *db, const long long *service_ids, size_t n,
  */
 int puq_dns_rows_settle(struct puq_db *db, const struct puq_dns_rowset *rs,
                         const struct puq_dns_plan *plan, struct puq_error *err);
+/*
+ * Up to limit services with rows no zone has confirmed yet - removals (absent rows, a
+ * terminated service's records that a provider outage kept in place) and writes that
+ * failed - lowest first. *ids is allocated (PUQ_FREE it), *n its length.
+ */
+int puq_dns_rows_pending(struct puq_db *db, size_t limit, long long **ids, size_t *n,
+                         struct puq_error *err);
 
 /* ---- WHMCS module log (modlog.c) ------------------------------------------------------
  */

@@ -207,6 +207,40 @@ static int begin(struct op_run *run, const struct puq_dns_ctx *ctx, enum puq_dns
 	return 0;
 }
 
+/* Other services a resync takes along, at most. */
+#define PENDING_MAX 256
+
+/*
+ * A resync also finishes what earlier operations could not: every service's removals
+ * and writes a provider failed (a service terminated while its provider was down has
+ * no operation of its own left). *ids (allocated) grows by those services; *n too.
+ */
+static int with_pending(struct op_run *run, long long **ids, size_t *n, struct puq_error *err)
+{
+	long long *pending = NULL;
+	size_t np = 0;
+	int rc = puq_dns_rows_pending(run->ctx->db, PENDING_MAX, &pending, &np, err);
+	long long *all = rc == 0 ? PUQ_CALLOC(*n + np ? *n + np : 1, sizeof(*all)) : NULL;
+	if (rc == 0 && !all)
+		rc = puq_error_set(err, PUQ_ENOMEM, NULL);
+	if (rc == 0) {
+		size_t m = *n;
+		memcpy(all, *ids, *n * sizeof(*all));
+		for (size_t i = 0; i < np; i++) {
+			bool have = false;
+			for (size_t k = 0; k < *n && !have; k++)
+				have = all[k] == pending[i];
+			if (!have)
+				all[m++] = pending[i];
+		}
+		PUQ_FREE(*ids);
+		*ids = all;
+		*n = m;
+	}
+	PUQ_FREE(pending);
+	return rc;
+}
+
 static int with_inputs(const struct puq_dns_ctx *ctx, enum puq_dns_op op,
                        const struct puq_dns_service *svcs, size_t n,
                        struct puq_dns_report *report, struct puq_error *err)
@@ -231,8 +265,11 @@ static int with_inputs(const struct puq_dns_ctx *ctx, enum puq_dns_op op,
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = puq_dns_rows_store(ctx->db, ids[i], &recs[i], err);
+	size_t nids = n;
+	if (rc == 0 && op == PUQ_DNS_OP_RESYNC)
+		rc = with_pending(&run, &ids, &nids, err);
 	if (rc == 0)
-		rc = reconcile(&run, ids, n, err);
+		rc = reconcile(&run, ids, nids, err);
 	for (size_t i = 0; recs && i < n; i++)
 		puq_dns_records_free(&recs[i]);
 	PUQ_FREE(recs);

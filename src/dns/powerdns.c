@@ -21,8 +21,9 @@
 #define PDNS_BATCH   1000 /* RRsets per PATCH */
 #define PDNS_TTL     3600
 #define PDNS_OWNER   "puqkvm"
-#define PDNS_RETRIES 2 /* a 5xx (SQLite "database is locked") wrote nothing: send again  \
-	                    */
+/* A 5xx wrote nothing - on SQLite it is "database is locked" while another writer's
+ * PATCH runs, which several cron workers make common: send again, a few times. */
+#define PDNS_RETRIES 8
 
 enum { PDNS_PATCH = 1, PDNS_TEST };
 

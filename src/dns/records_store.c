@@ -6,7 +6,9 @@
  * terminated service) becomes an absent tombstone instead of vanishing, so a removal
  * that a provider did not confirm is retried by the next sync of the service; the row
  * goes away only once every matching zone confirmed. last_error and synced_at tell the
- * admin where each record stands.
+ * admin where each record stands. A resync also takes up the other services' rows still
+ * pending - tombstones and failed writes (puq_dns_rows_pending) - since a terminated
+ * service has no later operation of its own.
  *
  * Statements that take lists (IN (...)) are sent in chunks of CHUNK values, so their
  * text - the key of the statement cache - takes few shapes.
@@ -298,4 +300,28 @@ int puq_dns_rows_settle(struct puq_db *db, const struct puq_dns_rowset *rs,
 	PUQ_FREE(synced);
 	PUQ_FREE(gone);
 	return rc;
+}
+
+int puq_dns_rows_pending(struct puq_db *db, size_t limit, long long **ids, size_t *n,
+                         struct puq_error *err)
+{
+	struct puq_db_rows *rows = NULL;
+	*ids = NULL;
+	*n = 0;
+	int rc = puq_db_query(db, err,
+	                      "SELECT DISTINCT `service_id` FROM `puq_proxmox_kvm_dns_records` "
+	                      "WHERE `state` = 'absent' OR `last_error` IS NOT NULL "
+	                      "ORDER BY `service_id` LIMIT ?",
+	                      PUQ_ARGS(PUQ_INT((long long)limit)), &rows);
+	if (rc < 0)
+		return rc;
+	*ids = PUQ_CALLOC(rows->nrows ? rows->nrows : 1, sizeof(**ids));
+	if (!*ids) {
+		puq_db_rows_free(rows);
+		return puq_error_set(err, PUQ_ENOMEM, NULL);
+	}
+	for (size_t i = 0; i < rows->nrows; i++)
+		(*ids)[(*n)++] = puq_db_cell_int(rows, i, 0, 0);
+	puq_db_rows_free(rows);
+	return 0;
 }

@@ -265,6 +265,69 @@ static void failure_isolated_then_resync(void **state)
 	assert_int_equal(puq_http_fixture_unused(f->http), 0);
 }
 
+/*
+ * A service terminated while its provider was down has no operation of its own left:
+ * the next resync of any service takes its pending removals along.
+ */
+static void resync_finishes_other_services_removals(void **state)
+{
+	struct fx *f = *state;
+	struct puq_dns_report rep;
+	struct puq_error err;
+	puq_error_clear(&err);
+	puq_http_fixture_add(f->http, "PATCH", FWD_URL, 204, NULL, NULL);
+	puq_http_fixture_add(f->http, "PATCH", REV_URL, 204, NULL, NULL);
+	puq_dns_report_init(&rep);
+	assert_int_equal(puq_dns_create(&f->ctx, &svc, 1, &rep, &err), 0);
+	puq_dns_report_free(&rep);
+	/* the terminate's removal meets a provider that is down */
+	puq_http_fixture_add_reply(f->http, &(struct puq_http_fixture_reply){.method = "PATCH",
+		.url = FWD_URL, .error = PUQ_ETIMEOUT});
+	puq_http_fixture_add_reply(f->http, &(struct puq_http_fixture_reply){.method = "PATCH",
+		.url = REV_URL, .error = PUQ_ETIMEOUT});
+	long long id = 101;
+	puq_dns_report_init(&rep);
+	assert_int_equal(puq_dns_delete(&f->ctx, &id, 1, &rep, &err), 0);
+	assert_int_equal(rep.failed, 3);
+	puq_dns_report_free(&rep);
+	/* back up: another service's "Set DNS records" also removes 101's records */
+	static const struct puq_dns_address other_addrs[] = {{"192.0.2.20", NULL}};
+	static const struct puq_dns_service other = {102, "vm2.example.com", "192.0.2.20", NULL,
+		other_addrs, 1};
+	size_t before = puq_http_fixture_count(f->http);
+	puq_http_fixture_add(f->http, "PATCH", FWD_URL, 204, NULL, NULL);
+	puq_http_fixture_add(f->http, "PATCH", REV_URL, 204, NULL, NULL);
+	puq_dns_report_init(&rep);
+	f->lines[0] = '\0';
+	assert_int_equal(puq_dns_resync(&f->ctx, &other, 1, &rep, &err), 0);
+	assert_int_equal(rep.failed, 0);
+	assert_int_equal(rep.ok, 5); /* vm2's A and PTR, vm1's A and two PTRs removed */
+	assert_int_equal(rep.requests, 2);
+	puq_dns_report_free(&rep);
+	assert_non_null(strstr(f->lines, "fwd-del OK [powerdns] example.com \xe2\x86\x90 vm1.example.com (A)"));
+	json_t *fwd = sent(f, before);
+	char *text = json_dumps(fwd, JSON_SORT_KEYS);
+	assert_non_null(strstr(text, "\"changetype\": \"DELETE\", \"name\": \"vm1.example.com.\""));
+	assert_non_null(strstr(text, "\"name\": \"vm2.example.com.\""));
+	free(text);
+	json_decref(fwd);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_records WHERE "
+	                                "service_id = 101"),
+		0);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_records WHERE "
+	                                "service_id = 102 AND state = 'present' AND synced_at IS NOT NULL"),
+		2);
+	assert_int_equal(puq_http_fixture_unused(f->http), 0);
+	/* the next test starts from no rows */
+	puq_http_fixture_add(f->http, "PATCH", FWD_URL, 204, NULL, NULL);
+	puq_http_fixture_add(f->http, "PATCH", REV_URL, 204, NULL, NULL);
+	id = 102;
+	puq_dns_report_init(&rep);
+	assert_int_equal(puq_dns_delete(&f->ctx, &id, 1, &rep, &err), 0);
+	puq_dns_report_free(&rep);
+	assert_int_equal(count(f->t.db, "SELECT COUNT(*) FROM puq_proxmox_kvm_dns_records"), 0);
+}
+
 /* A removal never takes away what another service still wants at that name. */
 static void shared_name_is_kept(void **state)
 {
@@ -481,6 +544,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_refresh_delete),
 		cmocka_unit_test(failure_isolated_then_resync),
+		cmocka_unit_test(resync_finishes_other_services_removals),
 		cmocka_unit_test(shared_name_is_kept),
 		cmocka_unit_test(bad_input_changes_nothing),
 		cmocka_unit_test(zone_crud),
