@@ -171,6 +171,65 @@ final class ChaosTest extends ResilienceTestCase
             $runs, $dnsFailed, implode(' ', array_map(static fn ($k, $v) => "$k=$v", array_keys($figures), $figures))));
     }
 
+    /**
+     * The gap the node's task list closes: a worker dies after Proxmox accepted the clone,
+     * and the clone's task then fails, so no VM appears. The next worker finds the failed
+     * task, ends that intent and clones under a new one: two clone calls, two intents.
+     */
+    public function testALostCloneWhoseTaskFailedIsSentAgainUnderANewIntent(): void
+    {
+        $this->sim('POST', 'knobs', ['taskMsByType' => ['qmclone' => 300]]);
+        $id = $this->order();
+        $this->startWorker('clone_accepted', ['--loop', '--lease=2']);
+        $this->waitFor(fn () => !proc_get_status($this->workers[0]['proc'])['running'], 20, 'the kill point');
+        $this->assertSame('clone_accepted', $this->reapWorkers()[0]['point']);
+        // the task fails when it ends (the simulator settles tasks on the next request)
+        $this->sim('POST', 'knobs', ['taskFailRate' => 1]);
+        usleep(400000);
+        $this->sim('GET', 'vms');
+        $this->sim('POST', 'knobs', ['taskFailRate' => 0]);
+        $this->assertSame([], array_filter($this->sim('GET', 'vms'), static fn ($v) => !$v['template']),
+            'the failed clone left no VM');
+        $this->waitFor(fn () => Capsule::table('puqProxmoxKVM_vm_info')->where('service_id', $id)
+            ->whereRaw('lease_until < NOW()')->exists(), 10, 'the dead worker\'s lease to expire');
+        $this->cron();
+        $this->hurryBackoff();
+        $this->assertSame('ready', $this->cronUntilRest($id));
+        $clones = array_values(array_filter($this->sim('GET', 'starts'), static fn ($s) => str_ends_with($s['path'], '/clone')));
+        $this->assertCount(2, $clones);
+        $this->assertNotSame($clones[0]['intent'], $clones[1]['intent']);
+        $this->assertNotNull($clones[0]['intent']);
+        $steps = Capsule::table('puq_proxmox_kvm_vm_steps')->where('service_id', $id)->pluck('message')->all();
+        $this->assertNotEmpty(array_filter($steps, static fn ($m) => str_contains((string) $m,
+            "the clone reached Proxmox and failed ({$clones[0]['upid']})")), implode("\n", $steps));
+        $this->assertWorldConsistent([$id], []);
+    }
+
+    /** The same for a terminate's delete: its failure ends the terminate, as one followed would. */
+    public function testALostDeleteWhoseTaskFailedEndsInErrorTerminate(): void
+    {
+        $id = $this->order();
+        $this->assertSame('ready', $this->cronUntilRest($id));
+        $vmid = (int) $this->vmRow($id)->vm_id;
+        $this->sim('POST', 'knobs', ['taskMsByType' => ['qmdestroy' => 300]]);
+        $this->assertSame('success', puqProxmoxKVM_TerminateAccount($this->params($id)));
+        $this->startWorker('delete_accepted', ['--loop', '--lease=2']);
+        $this->waitFor(fn () => !proc_get_status($this->workers[0]['proc'])['running'], 20, 'the kill point');
+        $this->assertSame('delete_accepted', $this->reapWorkers()[0]['point']);
+        $this->sim('POST', 'knobs', ['taskFailRate' => 1]);
+        usleep(400000);
+        $this->sim('GET', 'vms');
+        $this->sim('POST', 'knobs', ['taskFailRate' => 0]);
+        $this->assertNotNull($this->simVm($vmid), 'the failed delete left the VM');
+        $this->waitFor(fn () => Capsule::table('puqProxmoxKVM_vm_info')->where('service_id', $id)
+            ->whereRaw('lease_until < NOW()')->exists(), 10, 'the dead worker\'s lease to expire');
+        $this->assertSame('error_terminate', $this->cronUntilRest($id));
+        $deletes = array_filter($this->sim('GET', 'starts'), static fn ($s) => $s['method'] === 'DELETE');
+        $this->assertCount(1, $deletes, 'never a second delete for the intent');
+        $this->assertStringContainsString('failed', (string) $this->vmRow($id)->last_error_message);
+        $this->assertWorldConsistent([], [$id], [$id]);
+    }
+
     /** Seconds until the next random event, exponentially distributed around $mean. */
     private function expo(float $mean): float
     {
