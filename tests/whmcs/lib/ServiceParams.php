@@ -25,6 +25,25 @@ final class ServiceParams
     private const OPTION_YESNO = 3;
     private const OPTION_QUANTITY = 4;
 
+    /**
+     * What WHMCS passes to TestConnection for a tblservers row: the server* keys, the
+     * password decrypted.
+     * @return array<string, mixed>
+     */
+    public static function forServer(int $serverId): array
+    {
+        $s = Capsule::table('tblservers')->where('id', $serverId)->first();
+        if ($s === null) {
+            throw new \InvalidArgumentException("no server $serverId in tblservers");
+        }
+        return [
+            'serverid' => (int) $s->id, 'serverip' => $s->ipaddress, 'serverhostname' => $s->hostname,
+            'serverusername' => $s->username, 'serverpassword' => Crypto::decrypt($s->password),
+            'serveraccesshash' => $s->accesshash, 'serversecure' => $s->secure === 'on',
+            'serverhttpprefix' => $s->secure === 'on' ? 'https' : 'http', 'serverport' => (string) $s->port,
+        ];
+    }
+
     /** @return array<string, mixed> */
     public static function forService(int $serviceId): array
     {

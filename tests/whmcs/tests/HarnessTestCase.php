@@ -163,16 +163,6 @@ abstract class HarnessTestCase extends TestCase
     /** A row for a WHMCS table: $values plus an empty value for every other NOT NULL column. */
     protected function whmcsRow(string $table, array $values): array
     {
-        $columns = Capsule::select('SELECT column_name AS c, data_type AS t, is_nullable AS n, column_default AS d,
-            extra AS e FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?', [$table]);
-        foreach ($columns as $col) {
-            if (array_key_exists($col->c, $values) || $col->n === 'YES' || $col->d !== null
-                || strpos($col->e, 'auto_increment') !== false) {
-                continue;
-            }
-            $numeric = in_array($col->t, ['int', 'tinyint', 'smallint', 'bigint', 'decimal'], true);
-            $values[$col->c] = $numeric ? 0 : ($col->t === 'date' ? '0000-00-00' : '');
-        }
-        return $values;
+        return \WhmcsHarness\Rows::complete($table, $values);
     }
 }
