@@ -250,6 +250,16 @@ static bool before_step(struct cron_engine *e, struct cron_vm *v)
 		cron_end_run(e, v, "waiting", msg);
 		return false;
 	}
+	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == -3) {
+		char msg[PUQ_ERROR_TEXT_MAX + 64];
+		snprintf(msg, sizeof(msg), "following the Proxmox task: %s (the next run follows it "
+			"again)", v->ev.err.text);
+		cron_log_step(e, v, step_label(v), puq_vm_state_name(v->vm.state), "error", msg);
+		cron_vm_line(e, v, "[!]  %zu. %s  error: %s (%s) [%.2fs]", v->seq, step_label(v), msg,
+			puq_vm_state_name(v->vm.state), cron_now() - v->step_started);
+		cron_end_run(e, v, "error", msg);
+		return false;
+	}
 	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == -2) {
 		struct puq_error err;
 		puq_error_clear(&err);

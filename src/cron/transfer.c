@@ -126,6 +126,12 @@ static void on_done(void *ctx, struct puq_http_request *req, struct puq_http_res
 		if (rc < 0) {
 			v->polling = false;
 			cron_ev_result(v, PUQ_VM_EV_TASK, rc, &err, NULL);
+			/* while an intent is open the task followed is its task (by UPID, or
+			 * found in the node's task list): not being able to read its status
+			 * does not make it fail - its outcome is unknown, and the intent, kept,
+			 * lets the next run follow it again */
+			if (v->vm.intent.kind[0])
+				v->ev.n = -3;
 		} else if (task.running) {
 			if (cron_now() >= v->task_deadline) {
 				v->polling = false;

@@ -188,8 +188,10 @@ int puq_vm_step_clone(struct puq_vm_step *s)
 	case CL_TASK:
 		if (ev->rc < 0) {
 			vm_fail_event(s, "cloning the template");
-			s->out->clear_intent = true;
-			s->out->task_slot_release = true;
+			if (!vm_outcome_unknown(ev)) { /* Proxmox refused it: nothing was cloned */
+				s->out->clear_intent = true;
+				s->out->task_slot_release = true;
+			} /* else no answer: the intent tells the next run where to look */
 			return 0;
 		}
 		if (!ev->task.ok) {
@@ -400,6 +402,11 @@ int puq_vm_step_migrate(struct puq_vm_step *s)
 		return 0;
 	}
 	case MG_TASK:
+		if (ev->rc < 0 && vm_outcome_unknown(ev)) {
+			/* no answer: the migration may run; the intent tells the next run */
+			vm_fail_event(s, "migrating the VM");
+			return 0;
+		}
 		s->out->clear_intent = true;
 		if (ev->rc < 0 || !ev->task.ok) {
 			/* a failed migration leaves the VM where it is, and the deploy goes on */

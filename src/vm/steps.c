@@ -140,6 +140,11 @@ const char *vm_event_error(const struct puq_vm_step *s)
 	return ev->err.text[0] ? ev->err.text : puq_error_message(ev->err.code);
 }
 
+bool vm_outcome_unknown(const struct puq_vm_event *ev)
+{
+	return ev->rc < 0 && (ev->err.code == PUQ_ETIMEOUT || ev->err.code == PUQ_EHTTP);
+}
+
 void vm_fail_event(struct puq_vm_step *s, const char *what)
 {
 	int code = s->ev->kind == PUQ_VM_EV_TASK && s->ev->rc == 0 ? PUQ_EPVETASK

@@ -46,6 +46,8 @@ int vm_need_config(struct puq_vm_step *s);
 bool vm_event_is(const struct puq_vm_step *s, enum puq_vm_event_kind k);
 /* The error text of an HTTP or task event failure. */
 const char *vm_event_error(const struct puq_vm_step *s);
+/* A request that got no answer (timeout, transport): whether Proxmox did it is unknown. */
+bool vm_outcome_unknown(const struct puq_vm_event *ev);
 
 /* ---- a lost answer (recover.c) ---- */
 enum vm_lost {

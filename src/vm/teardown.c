@@ -332,7 +332,7 @@ static int removal(struct puq_vm_step *s)
 				gone(s, "the VM was already gone");
 				return 0;
 			}
-			if (ev->err.code == PUQ_ETIMEOUT || ev->err.code == PUQ_EHTTP) {
+			if (vm_outcome_unknown(ev)) {
 				/* no answer: the outcome is unknown, the intent tells the next run */
 				vm_fail_event(s, "deleting the VM");
 				return 0;

@@ -179,6 +179,56 @@ abstract class ResilienceTestCase extends ProvisioningTestCase
         $this->assertSame('ready', $this->cronUntilRest($serviceId));
     }
 
+    /**
+     * What became of the services whose VMs Proxmox and the module disagree on: each
+     * one's row, its runs with their steps, and the task-starting calls for its VMIDs.
+     * @param array<int, string> $expected @param array<int, string> $actual
+     */
+    private function explainVms(array $expected, array $actual, \Illuminate\Support\Collection $rows): string
+    {
+        $services = [];
+        foreach (array_merge(array_diff_assoc($expected, $actual), array_diff_assoc($actual, $expected)) as $name) {
+            $services[(int) substr($name, 2)] = true;
+        }
+        $starts = $this->sim('GET', 'starts');
+        $out = '';
+        foreach (array_keys($services) as $id) {
+            $row = $rows[$id] ?? null;
+            $out .= "\nservice $id: " . ($row === null ? 'no row' : "status $row->vm_status vmid $row->vm_id"
+                . " last error: $row->last_error_message");
+            foreach (array_reverse(puqkvm_vm_runs($id, 20)['runs']) as $run) {
+                $out .= "\n  run $run[action] $run[result] $run[message]";
+                foreach ($run['steps'] as $st) {
+                    $out .= "\n    $st[label] $st[result] $st[from]->$st[to] " . ($st['message'] ?? '');
+                }
+            }
+            $vmids = array_merge(array_keys($expected, "vm$id", true), array_keys($actual, "vm$id", true));
+            foreach ($starts as $st) {
+                if (in_array((int) ($st['newid'] ?? $st['vmid']), $vmids, true)
+                    || in_array((int) $st['vmid'], $vmids, true)) {
+                    $out .= "\n  start $st[method] $st[path] vmid=$st[vmid] newid=" . ($st['newid'] ?? '')
+                        . " status=$st[status] intent=$st[intent] upid=$st[upid] error=" . json_encode($st['error']);
+                }
+            }
+        }
+        $log = $this->sim('GET', 'log?limit=10000');
+        foreach (($log['entries'] ?? $log) as $e) {
+            $hit = false;
+            foreach (array_merge(array_keys($expected), array_keys($actual)) as $vmid) {
+                if (!isset($services[(int) substr(($expected[$vmid] ?? $actual[$vmid]), 2)])) {
+                    continue;
+                }
+                $hit = $hit || preg_match("~/$vmid(/|\$)~", (string) $e['path']) || str_contains((string) $e['body'], "newid=$vmid")
+                    || (($e['query']['vmid'] ?? '') === (string) $vmid);
+            }
+            if ($hit) {
+                $out .= "\n  log $e[time] $e[method] $e[path] " . json_encode($e['query']) . ' body=' . substr((string) $e['body'], 0, 80)
+                    . " fault=$e[fault] status=$e[status] intent=" . ($e['headers']['x-puqkvm-intent'] ?? '');
+            }
+        }
+        return $out;
+    }
+
     /* ---- the invariants ---- */
 
     /**
@@ -237,7 +287,8 @@ abstract class ResilienceTestCase extends ProvisioningTestCase
         ksort($expected);
         $actual = array_map(static fn ($v) => $v['name'], $simVms);
         ksort($actual);
-        $this->assertSame($expected, $actual, 'Proxmox holds exactly the VMs of the services (no orphan)');
+        $this->assertSame($expected, $actual, 'Proxmox holds exactly the VMs of the services (no orphan)'
+            . ($expected === $actual ? '' : $this->explainVms($expected, $actual, $rows)));
 
         // task-starting calls: each with an intent id, none twice, no service cloned twice
         $starts = $this->sim('GET', 'starts');
