@@ -1,7 +1,7 @@
 /*
- * Glue of the vmadmin room: the VM Management list and its actions, the DB Record
- * editor, and the admin service tab (attach an existing VM, the rDNS table, the live
- * information box).
+ * Glue of the vmlist and vmadmin rooms: the VM Management list and its actions, the
+ * DB Record editor, and the admin service tab (attach an existing VM, the rDNS table,
+ * the live information box).
  *
  * Every action takes the actor - the admin as the activity log should name them, e.g.
  * "admin alice (ID 1)" - which the core writes into the action's activity entry in the
@@ -20,6 +20,7 @@
 #include "puqkvm/pve_conn.h"
 #include "puqkvm/vm_store.h"
 #include "puqkvm/vmadmin.h"
+#include "puqkvm/vmlist.h"
 
 /* A string member (numbers converted), or NULL when absent or null. Owned by the caller. */
 static zend_string *member_str(HashTable *ht, const char *key)
@@ -201,8 +202,8 @@ PHP_FUNCTION(puqkvm_vmadmin_rules)
 	ZEND_PARSE_PARAMETERS_START(1, 1)
 	Z_PARAM_STR(status)
 	ZEND_PARSE_PARAMETERS_END();
-	struct puq_vmadmin_rules r;
-	puq_vmadmin_rules_for(ZSTR_VAL(status), &r);
+	struct puq_vmlist_rules r;
+	puq_vmlist_rules_for(ZSTR_VAL(status), &r);
 	array_init(return_value);
 	add_assoc_bool(return_value, "redeploy", r.redeploy);
 	add_assoc_bool(return_value, "reset", r.reset);

@@ -17,7 +17,7 @@
 
 #include "engine.h"
 #include "puqkvm/killpoint.h"
-#include "puqkvm/vmadmin.h"
+#include "puqkvm/vmlist.h"
 
 static unsigned urandom(void *ctx)
 {
@@ -159,7 +159,7 @@ static int allocate_txn(struct puq_db *db, void *arg, struct puq_error *err)
 			a->name, a->fqdn, a->n, a->username);
 		rc = step_row(a, puq_vm_state_name(a->out->next), "success", a->note, err);
 	}
-	if (rc == 0) /* the VM list's address sort key follows the addresses (vmadmin.h) */
+	if (rc == 0) /* the VM list's address sort key follows the addresses (vmlist.h) */
 		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, v->vm.service_id, NULL, err);
 	return rc;
 }
@@ -186,7 +186,7 @@ static int reallocate_txn(struct puq_db *db, void *arg, struct puq_error *err)
 		&changed);
 	if (rc == 0)
 		rc = lost(changed, err);
-	if (rc == 0) /* the VM list's address sort key follows the addresses (vmadmin.h) */
+	if (rc == 0) /* the VM list's address sort key follows the addresses (vmlist.h) */
 		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, v->vm.service_id, NULL, err);
 	return rc;
 }

@@ -260,7 +260,7 @@ static const struct puq_schema_table vm_info_table = {
 		{"power_request", "VARCHAR(8) NOT NULL DEFAULT ''"}, /* start | stop */
 		{"rev", "BIGINT UNSIGNED NOT NULL DEFAULT 0"},
 		{"created_at", "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"},
-		/* VM Management (src/vmadmin): copies of the WHMCS fields the list sorts,
+		/* VM Management list (src/vmlist): copies of the WHMCS fields the list sorts,
 		 * filters and searches by, and the main address as a sort key, kept in step
 		 * by puq_vmlist_sync. Every index below ends in the primary key (InnoDB
 		 * appends it), so each sort and filter is a keyset range scan. */
@@ -414,7 +414,7 @@ static const struct puq_schema_table workers_table = {
 
 /* Data step (src/vm/backfill.c): adopted rows get `due` and their VMIDs reserved. */
 int puq_vm_schema_backfill(struct puq_db *db, struct puq_error *err);
-/* Data step (src/vmadmin/sync.c): the VM Management list's copies of adopted rows. */
+/* Data step (src/vmlist/sync.c): the VM Management list's copies of adopted rows. */
 int puq_vmlist_schema_backfill(struct puq_db *db, struct puq_error *err);
 
 /* ---- statistics (src/stats) ------------------------------------------------------------- */
@@ -467,7 +467,7 @@ static const struct puq_schema_step steps[] = {
 	{"pool_backfill_v1", puq_pool_schema_backfill}, /* pool: adopted rows, counts, runs */
 	{"dns_import_legacy_v1", puq_dns_schema_import}, /* dns: PUQ Customization's zones */
 	{"vm_backfill_v1", puq_vm_schema_backfill},      /* vm: due flags, reserved VMIDs */
-	{"vmlist_backfill_v1", puq_vmlist_schema_backfill}, /* vmadmin: the list's copies */
+	{"vmlist_backfill_v1", puq_vmlist_schema_backfill}, /* vmlist: the list's copies */
 	{NULL, NULL},
 };
 

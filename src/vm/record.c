@@ -14,7 +14,7 @@
 #include <sys/random.h>
 
 #include "puqkvm/vm_store.h"
-#include "puqkvm/vmadmin.h"
+#include "puqkvm/vmlist.h"
 
 #define RESET_LEASE "lease_owner = NULL, lease_token = NULL, lease_until = NULL"
 #define RESET_ERRORS "attempts = 0, failing_since = NULL, needs_attention = 0"
@@ -193,7 +193,7 @@ static int create_txn(struct puq_db *db, void *arg, struct puq_error *err)
 		PUQ_ARGS(PUQ_INT(o->service_id), PUQ_INT(o->client_id), PUQ_INT(o->product_id),
 			PUQ_INT(o->server_id), PUQ_TEXT(c->product), PUQ_TEXT(c->username)),
 		NULL);
-	if (rc == 0) /* the VM list's copies of the service's WHMCS fields (vmadmin.h) */
+	if (rc == 0) /* the VM list's copies of the service's WHMCS fields (vmlist.h) */
 		rc = puq_vmlist_sync(db, PUQ_VMLIST_SERVICE, o->service_id, NULL, err);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "puqkvm/cron.h"
 #include "puqkvm/pool.h"
+#include "puqkvm/vmlist.h"
 
 #define VMIDS_TABLE "puq_proxmox_kvm_vmids"
 
@@ -90,14 +91,6 @@ static int no_row(long long service_id, struct puq_error *err)
 static const char *shown(const char *status)
 {
 	return status[0] ? status : "(empty)";
-}
-
-void puq_vmadmin_rules_for(const char *vm_status, struct puq_vmadmin_rules *out)
-{
-	const char *s = vm_status ? vm_status : "";
-	out->reset = out->log = out->record = true;
-	out->redeploy = strcmp(s, "ready") != 0;
-	out->delete_record = strcmp(s, "error_terminate") == 0 || strcmp(s, "remove") == 0;
 }
 
 /* ---- redeploy, reset --------------------------------------------------------------------- */
@@ -230,7 +223,7 @@ static int release_txn(struct puq_db *db, void *arg, struct puq_error *err)
 	struct release_ctx *c = arg;
 	struct puq_db_rows *r = NULL;
 	int rc = puq_db_query(db, err,
-		"SELECT service_id, ip FROM " VMLIST_ALLOC_TABLE " WHERE id = ? AND live = 1",
+		"SELECT service_id, ip FROM " ALLOC_TABLE " WHERE id = ? AND live = 1",
 		PUQ_ARGS(PUQ_INT(c->id)), &r);
 	if (rc < 0)
 		return rc;

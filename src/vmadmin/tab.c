@@ -40,7 +40,7 @@ static int rdns_txn(struct puq_db *db, void *arg, struct puq_error *err)
 			c->service_id);
 	struct puq_db_rows *held = NULL, *row = NULL;
 	rc = puq_db_query(db, err,
-		"SELECT ip FROM " VMLIST_ALLOC_TABLE " WHERE service_id = ? AND live = 1",
+		"SELECT ip FROM " ALLOC_TABLE " WHERE service_id = ? AND live = 1",
 		PUQ_ARGS(PUQ_INT(c->service_id)), &held);
 	if (rc == 0)
 		rc = puq_db_query(db, err, "SELECT vm_rev_dns FROM " PUQ_VM_TABLE " WHERE service_id = ?",

@@ -16,7 +16,9 @@
  * with, so a cursor of another sort is refused rather than misread.
  *
  * Rows show the live WHMCS values; a row whose copies differ from them (WHMCS changed
- * something no hook reported) is re-synced after the page is read.
+ * something no hook reported) is re-synced after the page is read. Each row also carries
+ * the buttons its status shows (puq_vmlist_rules_for); the actions behind them are
+ * vmadmin's, which re-check the rule themselves.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -62,6 +64,14 @@ int puq_vmlist_sort_parse(const char *name, enum puq_vmlist_sort *out)
 			return 0;
 		}
 	return -PUQ_EINVAL;
+}
+
+void puq_vmlist_rules_for(const char *vm_status, struct puq_vmlist_rules *out)
+{
+	const char *s = vm_status ? vm_status : "";
+	out->reset = out->log = out->record = true;
+	out->redeploy = strcmp(s, "ready") != 0;
+	out->delete_record = strcmp(s, "error_terminate") == 0 || strcmp(s, "remove") == 0;
 }
 
 void puq_vmlist_query_init(struct puq_vmlist_query *q)
@@ -380,8 +390,8 @@ static int add_addresses(struct puq_db *db, const struct puq_db_rows *r, size_t 
 
 static json_t *row_json(const struct puq_db_rows *r, size_t i)
 {
-	struct puq_vmadmin_rules rules;
-	puq_vmadmin_rules_for(cell(r, i, C_VMSTATUS), &rules);
+	struct puq_vmlist_rules rules;
+	puq_vmlist_rules_for(cell(r, i, C_VMSTATUS), &rules);
 	const char *rev = puq_db_cell(r, i, C_REVDNS);
 	json_t *revj = rev && *rev ? json_loads(rev, 0, NULL) : NULL;
 	if (!json_is_object(revj)) {
