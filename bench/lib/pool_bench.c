@@ -46,6 +46,32 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/*
+ * Waits (up to a minute) until InnoDB has written out the pages the seed dirtied: a
+ * bulk insert of a million rows leaves the page cleaner busy for a while, and timing
+ * during that storm measures the disk, not the allocation - a long-lived table has
+ * been written out. Returns the seconds waited.
+ */
+static double settle(struct puq_db *db)
+{
+	double t0 = now_ms();
+	while (now_ms() - t0 < 60000.0) {
+		struct puq_db_rows *rows = NULL;
+		struct puq_error err;
+		puq_error_clear(&err);
+		if (puq_db_query(db, &err, "SELECT variable_value FROM information_schema.global_status"
+				" WHERE variable_name = 'INNODB_BUFFER_POOL_PAGES_DIRTY'", PUQ_NOARGS, &rows) < 0)
+			die("reading the dirty pages", &err);
+		long long dirty = puq_db_cell_int(rows, 0, 0, 0);
+		puq_db_rows_free(rows);
+		if (dirty < 100)
+			break;
+		struct timespec pause = {0, 200 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	return (now_ms() - t0) / 1000.0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -232,6 +258,7 @@ static int growth(void)
 	open_scenario(&large, "IPv4", "10.0.0.1", "8", "10.0.0.2", "10.255.255.254");
 	seed(&large, 4, "0000000000000000", 0x0A000002ULL, 1000000);
 	double seed_s = (now_ms() - t0) / 1000.0;
+	double settle_s = settle(large.t.db);
 
 	double m_small, m_large;
 	char first_large[PUQ_IP_TEXT_MAX];
@@ -242,9 +269,9 @@ static int growth(void)
 	check_first(first_large, "10.7.161.34", "1,000,000 held");
 
 	printf("bench: alloc_growth ratio=%.2f goal=<=2 median_1k_ms=%.3f median_1m_ms=%.3f "
-	       "allocations=%d seed_s=%.1f (allocation latency, one fragmented IPv4 pool, "
-	       "1,000,000 vs 1,000 addresses held)\n",
-		m_large / m_small, m_small, m_large, ALLOCS, seed_s);
+	       "allocations=%d seed_s=%.1f settle_s=%.1f (allocation latency, one fragmented "
+	       "IPv4 pool, 1,000,000 vs 1,000 addresses held)\n",
+		m_large / m_small, m_small, m_large, ALLOCS, seed_s, settle_s);
 	puq_testdb_drop(&small.t);
 	puq_testdb_drop(&large.t);
 	return m_large / m_small <= 2.0 ? 0 : 3;
