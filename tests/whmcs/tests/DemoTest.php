@@ -8,6 +8,8 @@
  * for its name and both addresses, in the demo's report and to dig run here.
  */
 
+require_once __DIR__ . '/ProvisioningTestCase.php';
+
 use PHPUnit\Framework\TestCase;
 use PuqKvm\Test\TestDb;
 
@@ -96,17 +98,7 @@ final class DemoTest extends TestCase
 
     private function env(string $name): string
     {
-        $v = getenv($name);
-        if (is_string($v) && $v !== '') {
-            return $v;
-        }
-        $file = (getenv('PUQKVM_STATE_DIR') ?: dirname(__DIR__, 3) . '/.state') . '/services.env';
-        foreach (is_readable($file) ? file($file, FILE_IGNORE_NEW_LINES) : [] as $line) {
-            if (str_starts_with($line, "$name=")) {
-                return substr($line, strlen($name) + 1);
-            }
-        }
-        return '';
+        return TestDbServer::env($name);
     }
 
     private function pdns(string $method, string $path): void
