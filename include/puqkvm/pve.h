@@ -400,11 +400,12 @@ int puq_pve_parse_task_log(const json_t *data, struct puq_buf *buf, struct puq_e
 
 /*
  * The node's task list, newest first: only tasks of vmid (0 = any) whose type is
- * typefilter (NULL = any) started at or after since (epoch, 0 = any), running ones
- * included. Finds a task whose starting call's answer was lost.
+ * typefilter (NULL = any) started from since to until (epoch, 0 = open), running ones
+ * included, at most limit of them (0 = 50). Finds a task whose starting call's answer
+ * was lost.
  */
 int puq_pve_req_tasks(struct puq_pve_req *r, const char *node, long long vmid,
-	const char *typefilter, long long since);
+	const char *typefilter, long long since, long long until, int limit);
 struct puq_pve_task_entry {
 	char upid[PUQ_PVE_UPID_MAX];
 	char type[32];

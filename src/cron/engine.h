@@ -46,6 +46,16 @@ enum cron_wait {
 	CW_DONE,  /* the run ended; freed by the loop */
 };
 
+/*
+ * Task events the engine settles itself before the step sees them, marked in ev.n of a
+ * PUQ_VM_EV_TASK event (before_step in step.c).
+ */
+enum cron_task_mark {
+	CRON_TASK_BUDGET_SPENT = -1, /* still running when the run's budget is spent */
+	CRON_TASK_ACCEPTED = -2,     /* Proxmox answered a UPID: commit it, then poll */
+	CRON_TASK_UNKNOWN = -3,      /* an intent's task whose status could not be read */
+};
+
 struct cron_vm {
 	struct puq_vm vm;
 	struct puq_vm_meta meta;

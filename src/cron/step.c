@@ -241,7 +241,7 @@ static void kill_point_accepted(const char *kind)
 /* Flags set by callbacks, acted upon here (where the database may be used). */
 static bool before_step(struct cron_engine *e, struct cron_vm *v)
 {
-	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == -1) {
+	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == CRON_TASK_BUDGET_SPENT) {
 		char msg[PUQ_ERROR_TEXT_MAX];
 		snprintf(msg, sizeof(msg), "the Proxmox task is still running after %.0f s: the next "
 			"run follows it", cron_now() - v->task_started);
@@ -250,7 +250,7 @@ static bool before_step(struct cron_engine *e, struct cron_vm *v)
 		cron_end_run(e, v, "waiting", msg);
 		return false;
 	}
-	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == -3) {
+	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == CRON_TASK_UNKNOWN) {
 		char msg[PUQ_ERROR_TEXT_MAX + 64];
 		snprintf(msg, sizeof(msg), "following the Proxmox task: %s (the next run follows it "
 			"again)", v->ev.err.text);
@@ -260,7 +260,7 @@ static bool before_step(struct cron_engine *e, struct cron_vm *v)
 		cron_end_run(e, v, "error", msg);
 		return false;
 	}
-	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == -2) {
+	if (v->ev.kind == PUQ_VM_EV_TASK && v->ev.n == CRON_TASK_ACCEPTED) {
 		struct puq_error err;
 		puq_error_clear(&err);
 		if (v->task_is_intent) {

@@ -131,13 +131,13 @@ static void on_done(void *ctx, struct puq_http_request *req, struct puq_http_res
 			 * does not make it fail - its outcome is unknown, and the intent, kept,
 			 * lets the next run follow it again */
 			if (v->vm.intent.kind[0])
-				v->ev.n = -3;
+				v->ev.n = CRON_TASK_UNKNOWN;
 		} else if (task.running) {
 			if (cron_now() >= v->task_deadline) {
 				v->polling = false;
 				cron_ev_clear(v);
 				v->ev.kind = PUQ_VM_EV_TASK;
-				v->ev.n = -1; /* the in-run budget is spent: the next run follows the UPID */
+				v->ev.n = CRON_TASK_BUDGET_SPENT;
 				v->wait = CW_READY;
 			} else {
 				wake_poll_later(v);
@@ -161,7 +161,7 @@ static void on_done(void *ctx, struct puq_http_request *req, struct puq_http_res
 		/* the UPID is committed (and polling starts) from the loop, not from here */
 		cron_ev_clear(v);
 		v->ev.kind = PUQ_VM_EV_TASK;
-		v->ev.n = -2;
+		v->ev.n = CRON_TASK_ACCEPTED;
 		v->wait = CW_READY;
 		return;
 	}

@@ -166,7 +166,7 @@ static bool recover(struct exec *x, bool *start, struct puq_error *err, int *rc)
 	}
 	/* Proxmox's clock may differ from the database's: look a minute further back */
 	*rc = puq_pve_req_tasks(&req, x->j.node, x->j.vmid, puq_job_phase_task_type(x->j.phase),
-		x->j.intent_at > 60 ? x->j.intent_at - 60 : 0);
+		x->j.intent_at > 60 ? x->j.intent_at - 60 : 0, 0, 0);
 	if (*rc < 0)
 		return false;
 	int crc = call(x, &req, &data, &e);

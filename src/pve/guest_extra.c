@@ -33,7 +33,7 @@ static int array_alloc(const json_t *data, size_t size, void **out, const char *
 /* ---- tasks ---- */
 
 int puq_pve_req_tasks(struct puq_pve_req *r, const char *node, long long vmid,
-	const char *typefilter, long long since)
+	const char *typefilter, long long since, long long until, int limit)
 {
 	int rc = puq_pve_req_init(r, "GET", "/nodes/%s/tasks", node);
 	if (rc)
@@ -46,7 +46,9 @@ int puq_pve_req_tasks(struct puq_pve_req *r, const char *node, long long vmid,
 		puq_pve_req_str(r, "typefilter", typefilter);
 	if (since > 0)
 		puq_pve_req_int(r, "since", since);
-	puq_pve_req_int(r, "limit", 50);
+	if (until > 0)
+		puq_pve_req_int(r, "until", until);
+	puq_pve_req_int(r, "limit", limit > 0 ? limit : 50);
 	return 0;
 }
 

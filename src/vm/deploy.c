@@ -402,7 +402,7 @@ int puq_vm_step_migrate(struct puq_vm_step *s)
 		return 0;
 	}
 	case MG_TASK:
-		if (ev->rc < 0 && vm_outcome_unknown(ev)) {
+		if (vm_outcome_unknown(ev)) {
 			/* no answer: the migration may run; the intent tells the next run */
 			vm_fail_event(s, "migrating the VM");
 			return 0;

@@ -45,19 +45,12 @@ static long long task_id(const struct puq_vm *vm)
 int vm_lost_ask(struct puq_vm_step *s, int phase)
 {
 	const struct puq_vm_intent *in = &s->vm->intent;
-	struct puq_pve_req *r = &s->out->req;
-	int rc = puq_pve_req_init(r, "GET", "/nodes/%s/tasks", in->node);
+	bool dated = in->at > WINDOW_BEFORE_S;
+	/* newest first: a busy node's window fits the limit */
+	int rc = puq_pve_req_tasks(&s->out->req, in->node, task_id(s->vm), task_type(in->kind),
+		dated ? in->at - WINDOW_BEFORE_S : 0, dated ? in->at + WINDOW_AFTER_S : 0, 500);
 	if (rc < 0)
 		return rc;
-	/* "all": running tasks too; newest first, so a busy node's window fits the limit */
-	puq_pve_req_str(r, "source", "all");
-	puq_pve_req_int(r, "vmid", task_id(s->vm));
-	puq_pve_req_str(r, "typefilter", task_type(in->kind));
-	if (in->at > WINDOW_BEFORE_S) {
-		puq_pve_req_int(r, "since", in->at - WINDOW_BEFORE_S);
-		puq_pve_req_int(r, "until", in->at + WINDOW_AFTER_S);
-	}
-	puq_pve_req_int(r, "limit", 500);
 	s->sc->phase = phase;
 	vm_send(s, false, 0);
 	return 0;
