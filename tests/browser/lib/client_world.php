@@ -17,20 +17,8 @@ require_once ROOTDIR . '/modules/servers/puqProxmoxKVM/puqProxmoxKVM.php';
 use WHMCS\Database\Capsule;
 use WhmcsHarness\ClientSession;
 use WhmcsHarness\Crypto;
+use WhmcsHarness\Rows;
 use WhmcsHarness\ServiceParams;
-
-/** A row with every NOT NULL column WHMCS leaves to its defaults given a value. */
-function row(string $table, array $values): array
-{
-    foreach (Capsule::select("SHOW COLUMNS FROM `$table`") as $c) {
-        if ($c->Null === 'NO' && $c->Default === null && !str_contains((string) $c->Extra, 'auto_increment')
-            && !array_key_exists($c->Field, $values)) {
-            $values[$c->Field] = preg_match('/int|decimal|float|double/', $c->Type) ? 0
-                : (preg_match('/^date/', $c->Type) ? '0000-00-00' : '');
-        }
-    }
-    return $values;
-}
 
 function product(array $settings): int
 {
@@ -46,12 +34,12 @@ function product(array $settings): int
         }
     }
     $r['configoption23'] = $extra;
-    return (int) Capsule::table('tblproducts')->insertGetId(row('tblproducts', $r));
+    return (int) Capsule::table('tblproducts')->insertGetId(Rows::complete('tblproducts', $r));
 }
 
 function client(string $first, string $email, string $password): int
 {
-    $id = (int) Capsule::table('tblclients')->insertGetId(row('tblclients', ['firstname' => $first,
+    $id = (int) Capsule::table('tblclients')->insertGetId(Rows::complete('tblclients', ['firstname' => $first,
         'lastname' => 'Tester', 'email' => $email, 'status' => 'Active']));
     ClientSession::setPassword($id, $password);
     return $id;
@@ -59,7 +47,8 @@ function client(string $first, string $email, string $password): int
 
 function service(int $client, int $product, int $server): int
 {
-    $id = (int) Capsule::table('tblhosting')->insertGetId(row('tblhosting', ['userid' => $client, 'packageid' => $product,
+    $id = (int) Capsule::table('tblhosting')->insertGetId(Rows::complete('tblhosting', ['userid' => $client,
+        'packageid' => $product,
         'server' => $server, 'regdate' => date('Y-m-d'), 'domainstatus' => 'Active', 'billingcycle' => 'Monthly',
         'password' => Crypto::encrypt('Initial-Pass1')]));
     $result = puqProxmoxKVM_CreateAccount(ServiceParams::forService($id));
@@ -71,7 +60,7 @@ function service(int $client, int $product, int $server): int
 
 WHMCS\Module\Addon\PuqProxmoxKvm\Guard::connect();
 puqkvm_settings_save(['wake_on_provision' => false]);
-$server = (int) Capsule::table('tblservers')->insertGetId(row('tblservers', ['name' => 'pve-sim',
+$server = (int) Capsule::table('tblservers')->insertGetId(Rows::complete('tblservers', ['name' => 'pve-sim',
     'ipaddress' => '127.0.0.1', 'hostname' => '127.0.0.1', 'port' => $port, 'type' => 'puqProxmoxKVM',
     'username' => 'automation@pve!ci', 'password' => Crypto::encrypt('6f0c4d1e-9a7b-4c2e-8d55-3f1a2b3c4d5e'),
     'accesshash' => "fingerprint=$fingerprint", 'secure' => 'on', 'active' => 1]));

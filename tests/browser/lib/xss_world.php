@@ -23,6 +23,7 @@ require_once ROOTDIR . '/modules/servers/puqProxmoxKVM/puqProxmoxKVM.php';
 use WHMCS\Database\Capsule;
 use WhmcsHarness\ClientSession;
 use WhmcsHarness\Crypto;
+use WhmcsHarness\Rows;
 use WhmcsHarness\ServiceParams;
 
 /** The payload of a tag: script and event handler, a javascript: URL, template syntax. */
@@ -66,18 +67,6 @@ function through_core_or_db(string $field, int $max, callable $core, ?callable $
     }
 }
 
-function row(string $table, array $values): array
-{
-    foreach (Capsule::select("SHOW COLUMNS FROM `$table`") as $c) {
-        if ($c->Null === 'NO' && $c->Default === null && !str_contains((string) $c->Extra, 'auto_increment')
-            && !array_key_exists($c->Field, $values)) {
-            $values[$c->Field] = preg_match('/int|decimal|float|double/', $c->Type) ? 0
-                : (preg_match('/^date/', $c->Type) ? '0000-00-00' : '');
-        }
-    }
-    return $values;
-}
-
 function cron(string $task): void
 {
     for ($i = 0; $i < 8; $i++) {
@@ -96,7 +85,7 @@ WHMCS\Module\Addon\PuqProxmoxKvm\Guard::connect();
 puqkvm_settings_save(['wake_on_provision' => false]);
 
 /* ---- a VM deployed to ready ---- */
-$server = (int) Capsule::table('tblservers')->insertGetId(row('tblservers', ['name' => 'pve-sim',
+$server = (int) Capsule::table('tblservers')->insertGetId(Rows::complete('tblservers', ['name' => 'pve-sim',
     'ipaddress' => '127.0.0.1', 'hostname' => '127.0.0.1', 'port' => $port, 'type' => 'puqProxmoxKVM',
     'username' => 'automation@pve!ci', 'password' => Crypto::encrypt('6f0c4d1e-9a7b-4c2e-8d55-3f1a2b3c4d5e'),
     'accesshash' => "fingerprint=$fingerprint", 'secure' => 'on', 'active' => 1]));
@@ -117,11 +106,12 @@ foreach (puqkvm_vm_product_settings() as $d) {
         }
     }
 }
-$productId = (int) Capsule::table('tblproducts')->insertGetId(row('tblproducts', $product + ['configoption23' => $extra]));
-$client = (int) Capsule::table('tblclients')->insertGetId(row('tblclients', ['firstname' => 'Ada',
+$productId = (int) Capsule::table('tblproducts')->insertGetId(Rows::complete('tblproducts',
+    $product + ['configoption23' => $extra]));
+$client = (int) Capsule::table('tblclients')->insertGetId(Rows::complete('tblclients', ['firstname' => 'Ada',
     'lastname' => 'Tester', 'email' => 'ada@xss.example.test', 'status' => 'Active']));
 ClientSession::setPassword($client, 'ada-Secret-1');
-$sid = (int) Capsule::table('tblhosting')->insertGetId(row('tblhosting', ['userid' => $client,
+$sid = (int) Capsule::table('tblhosting')->insertGetId(Rows::complete('tblhosting', ['userid' => $client,
     'packageid' => $productId, 'server' => $server, 'regdate' => date('Y-m-d'), 'domainstatus' => 'Active',
     'billingcycle' => 'Monthly', 'password' => Crypto::encrypt('Initial-Pass1')]));
 if (($r = puqProxmoxKVM_CreateAccount(ServiceParams::forService($sid))) !== 'success') {
@@ -188,7 +178,7 @@ foreach (['server_url' => 1000, 'admin_user' => 64, 'user' => 64] as $field => $
 }
 // the node the VM is on must stay real for the client area's Proxmox calls: a second
 // VM row, listed but never asked about, carries the node
-$other = (int) Capsule::table('tblhosting')->insertGetId(row('tblhosting', ['userid' => $client,
+$other = (int) Capsule::table('tblhosting')->insertGetId(Rows::complete('tblhosting', ['userid' => $client,
     'packageid' => $productId, 'server' => $server, 'regdate' => date('Y-m-d'), 'domainstatus' => 'Active',
     'billingcycle' => 'Monthly']));
 Capsule::table('puqProxmoxKVM_vm_info')->insert(['service_id' => $other, 'client_id' => $client,

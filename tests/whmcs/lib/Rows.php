@@ -23,8 +23,9 @@ final class Rows
                 || strpos($col->e, 'auto_increment') !== false) {
                 continue;
             }
-            $numeric = in_array($col->t, ['int', 'tinyint', 'smallint', 'bigint', 'decimal'], true);
-            $values[$col->c] = $numeric ? 0 : ($col->t === 'date' ? '0000-00-00' : '');
+            $numeric = in_array($col->t, ['int', 'tinyint', 'smallint', 'mediumint', 'bigint', 'decimal', 'float',
+                'double'], true);
+            $values[$col->c] = $numeric ? 0 : (in_array($col->t, ['date', 'datetime'], true) ? '0000-00-00' : '');
         }
         return $values;
     }
